@@ -1,0 +1,5 @@
+// Every Node test file runs on the backend named by GEN_BACKEND (default: cpu).
+import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from '@gen/core';
+
+await initBackend((process.env.GEN_BACKEND as 'cpu' | 'wasm' | undefined) ?? 'cpu');
