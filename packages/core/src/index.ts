@@ -21,3 +21,18 @@ export {
 export type { BackendName, BackendPreference } from './backend/init-backend.js';
 export { describeBackend } from './backend/describe-backend.js';
 export type { BackendDescription } from './backend/describe-backend.js';
+export { threefry2x32 } from './random/threefry.js';
+export { prngKey, split, foldIn, toKey, isPRNGKey, seedFromKey } from './random/key.js';
+export type { PRNGKey, Seed } from './random/key.js';
+export {
+  uniformFloat64,
+  uniformFloat32,
+  normalFloat64,
+  normalFloat32,
+  randomIntegers,
+  permutation,
+  RandomStream,
+} from './random/arrays.js';
+export { randomNormal, randomUniform, randomInt } from './random/tensors.js';
+export { Rng } from './random/rng.js';
+export type { RngState } from './random/rng.js';
