@@ -36,3 +36,8 @@ export {
 export { randomNormal, randomUniform, randomInt } from './random/tensors.js';
 export { Rng } from './random/rng.js';
 export type { RngState } from './random/rng.js';
+export { flattenParams, unflattenParams, mapParams, countParams, disposeParams } from './params.js';
+export type { ParamTree } from './params.js';
+export { Distribution } from './distributions/distribution.js';
+export type { DistributionOptions } from './distributions/distribution.js';
+export { stopGradient } from './ops/stop-gradient.js';

@@ -31,7 +31,8 @@ export function randomNormal<R extends tf.Rank>(
   if (mean !== 0 || std !== 1) {
     for (let i = 0; i < values.length; i++) values[i] = mean + std * values[i];
   }
-  return tf.tensor(values, shape as number[], 'float32') as tf.Tensor<R>;
+  const out: tf.Tensor = tf.tensor(values, [...shape], 'float32');
+  return out as tf.Tensor<R>;
 }
 
 /** A float32 tensor of uniform samples in [min, max). The returned tensor belongs to the caller. */
@@ -45,7 +46,8 @@ export function randomUniform<R extends tf.Rank>(
   if (min !== 0 || max !== 1) {
     for (let i = 0; i < values.length; i++) values[i] = min + (max - min) * values[i];
   }
-  return tf.tensor(values, shape as number[], 'float32') as tf.Tensor<R>;
+  const out: tf.Tensor = tf.tensor(values, [...shape], 'float32');
+  return out as tf.Tensor<R>;
 }
 
 /** An int32 tensor of integers uniform in [low, high). The returned tensor belongs to the caller. */
@@ -56,5 +58,6 @@ export function randomInt<R extends tf.Rank>(
   high: number,
 ): tf.Tensor<R> {
   const values = randomIntegers(seed, sizeOf('randomInt', shape), low, high);
-  return tf.tensor(values, shape as number[], 'int32') as tf.Tensor<R>;
+  const out: tf.Tensor = tf.tensor(values, [...shape], 'int32');
+  return out as tf.Tensor<R>;
 }
