@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-const stop = tf.customGrad((x: tf.Tensor) => ({
-  value: tf.clone(x),
+const stop = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+  value: tf.clone(inputs[0] as tf.Tensor),
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 }));
 
