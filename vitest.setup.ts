@@ -2,4 +2,5 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '@gen/core';
 
-await initBackend((process.env.GEN_BACKEND as 'cpu' | 'wasm' | undefined) ?? 'cpu');
+process.env.GEN_BACKEND ??= 'cpu';
+await initBackend(process.env.GEN_BACKEND as 'cpu' | 'wasm');
