@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GenError } from '../errors.js';
 import { checkOneOf } from '../validate.js';
 import { importOptional, isNode, readEnv } from './environment.js';
+import { installWasmKernelFixes } from './wasm-kernels.js';
 import { installNodeWebGpu } from './webgpu-node.js';
 
 /** Backends gen knows how to select. `tensorflow` is native TensorFlow through tfjs-node(-gpu). */
@@ -83,6 +84,7 @@ async function activate(name: BackendName): Promise<void> {
     );
   }
   await tf.ready();
+  if (name === 'wasm') installWasmKernelFixes();
 }
 
 /**
