@@ -55,9 +55,12 @@ step('build', 'pnpm', ['run', 'build']);
 step('typecheck', 'pnpm', ['run', 'typecheck']);
 step('lint (publint + arethetypeswrong)', 'pnpm', ['run', 'lint']);
 vitest('unit tests on cpu', [], { GEN_BACKEND: 'cpu' });
-vitest('unit tests on wasm', [], { GEN_BACKEND: 'wasm' });
+vitest('unit tests on wasm (with @gen/native when built)', [], { GEN_BACKEND: 'wasm' });
+// Plain wasm with gen's JS kernel fixes only, as users without @gen/native run it.
+vitest('unit tests on wasm without native kernels', ['--exclude', 'packages/native/**'], { GEN_BACKEND: 'wasm', GEN_NATIVE: '0' });
 vitest('browser suite on webgpu', ['--config', 'vitest.browser.config.ts']);
 counted('fresh-app test', 'fresh-app', 'node', ['scripts/fresh-app/run.mjs']);
+counted('examples in smoke mode', 'examples', 'node', ['--import', 'tsx', 'examples/src/run-example.ts', '--smoke-all']);
 
 console.log('\n=== summary');
 for (const row of rows) {

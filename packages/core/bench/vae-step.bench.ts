@@ -57,7 +57,9 @@ async function timeStep(repeats: number): Promise<number> {
   // Read a value back so that asynchronous backends finish their work inside the timing.
   const ms = await timeMs(async () => {
     step();
-    await tf.zeros([1]).data();
+    const probe = tf.zeros([1]);
+    await probe.data();
+    probe.dispose();
   }, { warmup: 2, repeats });
   dispose();
   return ms;

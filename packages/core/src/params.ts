@@ -1,6 +1,7 @@
 // Parameter trees: models keep their parameters as a readonly, plain, nested object of tensors
 // (Equinox style). Checkpoints, optimizers and EMA walk them through these helpers.
 import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from './errors.js';
 
 /** A nested, plain object whose leaves are tensors (or variables, when trainable). */
 export type ParamTree<T extends tf.Tensor = tf.Tensor> = { readonly [name: string]: T | ParamTree<T> };
@@ -30,14 +31,24 @@ export function flattenParams<T extends tf.Tensor>(tree: ParamTree<T>, prefix = 
   return out;
 }
 
-/** Inverse of `flattenParams`. */
+// Names that would reach Object.prototype when used as keys of a plain object.
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Inverse of `flattenParams`. Rejects names that could pollute prototypes (e.g. `__proto__.x`). */
 export function unflattenParams<T extends tf.Tensor>(flat: Record<string, T>): ParamTree<T> {
   const root: Record<string, unknown> = {};
   for (const [path, tensor] of Object.entries(flat)) {
     const parts = path.split('.');
+    const bad = parts.find((part) => FORBIDDEN_NAMES.has(part) || part === '');
+    if (bad !== undefined) {
+      throw new InvalidArgumentError(`Parameter name '${path}' has a forbidden part '${bad}'.`);
+    }
     let node = root;
     for (const part of parts.slice(0, -1)) {
-      node[part] ??= {};
+      if (!Object.hasOwn(node, part)) node[part] = {};
+      else if (node[part] instanceof tf.Tensor) {
+        throw new InvalidArgumentError(`Parameter name '${path}' nests under a tensor.`);
+      }
       node = node[part] as Record<string, unknown>;
     }
     node[parts[parts.length - 1]] = tensor;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { tensorflowBackendPackage } from './init-backend.js';
+import { nativeKernelsLoaded, tensorflowBackendPackage } from './init-backend.js';
 
 /** What the active backend is and what it can do. */
 export interface BackendDescription {
@@ -13,6 +13,8 @@ export interface BackendDescription {
   simd?: boolean;
   /** wasm only: whether the multi-threaded build is in use (needs browser workers). */
   threads?: boolean;
+  /** wasm only: whether `@gen/native`'s BLAS kernels (matmul, conv) are installed. */
+  native?: boolean;
   /** webgpu only: adapter vendor and architecture as reported by the browser or Dawn. */
   adapter?: string;
 }
@@ -43,6 +45,7 @@ export async function describeBackend(): Promise<BackendDescription> {
       gpu: false,
       simd: await flag('WASM_HAS_SIMD_SUPPORT'),
       threads: await flag('WASM_HAS_MULTITHREAD_SUPPORT'),
+      native: nativeKernelsLoaded(),
     };
   }
   if (name === 'webgpu') {

@@ -14,6 +14,8 @@ describe('initBackend', () => {
     if (expected === 'wasm') {
       expect(typeof description.simd).toBe('boolean');
       expect(description.threads).toBe(false);
+      // CI runs the wasm suite twice: with @gen/native's kernels and with GEN_NATIVE=0.
+      expect(description.native).toBe(process.env.GEN_NATIVE !== '0');
     }
   });
 

@@ -84,7 +84,44 @@ async function activate(name: BackendName): Promise<void> {
     );
   }
   await tf.ready();
-  if (name === 'wasm') installWasmKernelFixes();
+  if (name === 'wasm') {
+    installWasmKernelFixes();
+    await installNativeKernelsIfPresent();
+  }
+}
+
+/** Whether `@gen/native`'s kernels were installed by the last wasm activation. */
+let nativeKernelsActive = false;
+
+/** True when the wasm backend runs with `@gen/native`'s BLAS kernels. */
+export function nativeKernelsLoaded(): boolean {
+  return nativeKernelsActive && tf.getBackend() === 'wasm';
+}
+
+/** Whether the hint about `@gen/native` was printed (once per process). */
+let nativeHintShown = false;
+
+/**
+ * In Node, registers `@gen/native`'s BLAS kernels over the wasm ones when that optional package is
+ * installed and built. Otherwise prints one hint per process (not under CI=true or vitest); silent
+ * with GEN_NATIVE=0, which also disables the native kernels.
+ */
+async function installNativeKernelsIfPresent(): Promise<void> {
+  nativeKernelsActive = false;
+  if (!isNode() || readEnv('GEN_NATIVE') === '0') return;
+  let hint: string;
+  try {
+    const native = (await importOptional('@gen/native')) as { installNativeKernels(): { ok: boolean; reason?: string } };
+    const result = native.installNativeKernels();
+    nativeKernelsActive = result.ok;
+    if (result.ok) return;
+    hint = `gen: ${result.reason ?? 'native kernels unavailable'}. GEN_NATIVE=0 silences this.`;
+  } catch {
+    hint = "gen: the wasm backend runs without native BLAS kernels. For much faster CPU training in Node, install '@gen/native' (built by node-gyp; needs libopenblas-dev on Linux). GEN_NATIVE=0 silences this.";
+  }
+  if (nativeHintShown || readEnv('CI') === 'true' || readEnv('VITEST') !== undefined) return;
+  nativeHintShown = true;
+  console.info(hint);
 }
 
 /**
