@@ -65,7 +65,7 @@ function negativeElbo(x: tf.Tensor, noiseKey: Parameters<typeof randomNormal>[0]
 }
 
 const optimizer = adam(params, { lr: 1e-3 });
-const epochs = Math.ceil((steps * batchSize) / trainSet.n);
+const epochs = Math.ceil(steps / Math.floor(trainSet.n / batchSize)); // dropLast: whole batches only
 const result = await train({
   optimizer,
   data: batches(trainImages, { batchSize, shuffle: true, seed: 1, dropLast: true, epochs }),
