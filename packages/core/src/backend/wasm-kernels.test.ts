@@ -96,3 +96,33 @@ describe('wasm matmul kernels with explicit transposes', () => {
     tf.dispose([x, w]);
   });
 });
+
+describe('wasm Log1p and OneHot corrections', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    await initBackend(suiteBackend as 'cpu' | 'wasm');
+  });
+
+  it('log1p is accurate for tiny inputs and matches Math.log1p elsewhere', async () => {
+    const values = [1e-12, -1e-9, 1e-7, 3e-5, 0.5, 2, 1000, -0.75];
+    const x = tf.tensor1d(values);
+    const y = tf.log1p(x);
+    await expectTensorsClose(y, values.map(Math.log1p), { rtol: 1e-6, atol: 0 });
+    await expectNoLeak(() => tf.log1p(x));
+    tf.dispose([x, y]);
+  });
+
+  it('oneHot gives real float32 ones and zeros, and int32 as before', async () => {
+    const indices = tf.tensor1d([0, 2, 1], 'int32');
+    const asFloat = tf.oneHot(indices, 3, 1, 0, 'float32');
+    expect(asFloat.dtype).toBe('float32');
+    expect(Array.from(await asFloat.data())).toEqual([1, 0, 0, 0, 0, 1, 0, 1, 0]);
+    const asInt = tf.oneHot(indices, 3);
+    expect(asInt.dtype).toBe('int32');
+    expect(Array.from(await asInt.data())).toEqual([1, 0, 0, 0, 0, 1, 0, 1, 0]);
+    await expectNoLeak(() => tf.oneHot(indices, 3, 1, 0, 'float32'));
+    tf.dispose([indices, asFloat, asInt]);
+  });
+});

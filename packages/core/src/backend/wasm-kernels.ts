@@ -1,8 +1,10 @@
-// Faster wasm kernels, installed when the wasm backend is selected. tfjs-backend-wasm's
-// BatchMatMul and _FusedMatMul take a slow scalar path whenever an operand is transposed, which
-// every backward pass does (dA = dY B^T, dB = A^T dY). Transposing the operand explicitly (a fast
-// memory-bound kernel) and then running the plain matmul path gives identical results, several
-// times faster.
+// Faster and corrected wasm kernels, installed when the wasm backend is selected.
+// - BatchMatMul and _FusedMatMul take a slow scalar path whenever an operand is transposed, which
+//   every backward pass does (dA = dY B^T, dB = A^T dY). Transposing the operand explicitly (a fast
+//   memory-bound kernel) and then running the plain matmul path is several times faster (and
+//   avoids wrong _FusedMatMul results with transposeB in tfjs-backend-wasm 4.22).
+// - Log1p computes log(1 + x) and loses all precision for small x; here it is Math.log1p.
+// - OneHot writes int32 bits whatever the dtype; float32 is made by casting an int32 one-hot.
 import * as tf from '@tensorflow/tfjs-core';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -10,9 +12,11 @@ type TensorInfo = tf.TensorInfo;
 
 interface WasmBackendLike {
   disposeData(dataId: object): void;
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-const OVERRIDDEN = ['BatchMatMul', '_FusedMatMul'] as const;
+const OVERRIDDEN = ['BatchMatMul', '_FusedMatMul', 'Log1p', 'OneHot'] as const;
 const stock = new Map<string, tf.KernelConfig>();
 
 function transposeLastTwo(x: TensorInfo, backend: WasmBackendLike, transposeKernel: tf.KernelFunc): TensorInfo {
@@ -45,14 +49,44 @@ function withExplicitTransposes(original: tf.KernelFunc, transposeKernel: tf.Ker
   };
 }
 
+/** log1p elementwise in JS on the wasm heap (float32 only; others keep the stock kernel). */
+function accurateLog1p(original: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as TensorInfo;
+    if (x.dtype !== 'float32') return original(args);
+    const backend = args.backend as unknown as WasmBackendLike;
+    const out = backend.makeOutput([...x.shape], 'float32');
+    // Views are taken after the allocation, which may have grown (and replaced) the heap.
+    const input = backend.typedArrayFromHeap(x);
+    const output = backend.typedArrayFromHeap(out);
+    for (let i = 0; i < input.length; i++) output[i] = Math.log1p(input[i]);
+    return out;
+  };
+}
+
+/** OneHot for float32 through an int32 one-hot and a cast. */
+function castingOneHot(original: tf.KernelFunc, castKernel: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const attrs = args.attrs as { dtype: tf.DataType };
+    if (attrs.dtype !== 'float32') return original(args);
+    const backend = args.backend as unknown as WasmBackendLike;
+    const asInt = original({ ...args, attrs: { ...attrs, dtype: 'int32' } } as KernelArgs) as TensorInfo;
+    try {
+      return castKernel({ inputs: { x: asInt }, backend, attrs: { dtype: 'float32' } } as unknown as KernelArgs);
+    } finally {
+      backend.disposeData(asInt.dataId);
+    }
+  };
+}
+
 /** True while gen's faster wasm kernels are registered. */
 export function wasmKernelFixesInstalled(): boolean {
   return stock.size > 0;
 }
 
 /**
- * Registers gen's faster wasm kernels (matmul with transposes). Results are identical to the stock
- * kernels (tests compare them on random shapes). Called by `initBackend` when it selects wasm;
+ * Registers gen's wasm kernels: matmul with transposes (results identical to the stock kernels on
+ * random shapes), an accurate Log1p, and a float32 OneHot. Called by `initBackend` when it selects wasm;
  * idempotent. Returns false when the wasm backend's kernels are not registered.
  *
  * @example
@@ -62,13 +96,19 @@ export function wasmKernelFixesInstalled(): boolean {
 export function installWasmKernelFixes(): boolean {
   if (wasmKernelFixesInstalled()) return true;
   const transpose = tf.getKernel('Transpose', 'wasm');
+  const cast = tf.getKernel('Cast', 'wasm');
   const originals = OVERRIDDEN.map((name) => tf.getKernel(name, 'wasm'));
-  if (!transpose || originals.some((k) => k == null)) return false;
+  if (!transpose || !cast || originals.some((k) => k == null)) return false;
+  const replacement = (name: string, original: tf.KernelFunc): tf.KernelFunc => {
+    if (name === 'Log1p') return accurateLog1p(original);
+    if (name === 'OneHot') return castingOneHot(original, cast.kernelFunc);
+    return withExplicitTransposes(original, transpose.kernelFunc);
+  };
   OVERRIDDEN.forEach((name, i) => {
     const original = originals[i] as tf.KernelConfig;
     stock.set(name, original);
     tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...original, kernelFunc: withExplicitTransposes(original.kernelFunc, transpose.kernelFunc) });
+    tf.registerKernel({ ...original, kernelFunc: replacement(name, original.kernelFunc) });
   });
   return true;
 }
