@@ -10,6 +10,8 @@ export default defineConfig({
     alias: [
       { find: /^@gen\/core\/testing$/, replacement: source('./packages/core/src/testing.ts') },
       { find: /^@gen\/core$/, replacement: source('./packages/core/src/index.ts') },
+      // Workspace packages from source, so tests never run against a stale dist.
+      { find: /^@gen\/(gmm|vae|gan|diffusion|lm|eval|datasets)$/, replacement: source('./packages/$1/src/index.ts') },
       // One module instance of @gen/native for initBackend's optional import and for its own tests.
       { find: /^@gen\/native$/, replacement: source('./packages/native/src/index.ts') },
     ],
