@@ -1,3 +1,20 @@
-// @gen/lm: Language models: tokenizers, Kneser-Ney n-grams, RNNs and GPT-style transformers under one sampling API.
-// The package is being built; see its issue. Public API lands here as it is finished.
-export const PACKAGE_NAME = '@gen/lm';
+// @gen/lm: tokenizers, n-gram (Kneser-Ney), RNN and GPT-style language models under one sampling API.
+export { CharTokenizer } from './tokenizer/char-tokenizer.js';
+export type { CharTokenizerOptions } from './tokenizer/char-tokenizer.js';
+export { BpeTokenizer } from './tokenizer/bpe-tokenizer.js';
+export type { BpeTokenizerOptions } from './tokenizer/bpe-tokenizer.js';
+export { tokenizerFromJson } from './tokenizer/from-json.js';
+export type { Tokenizer, TokenizerJson, CharTokenizerJson, BpeTokenizerJson, DecodeOptions } from './tokenizer/tokenizer.js';
+export type { LanguageModel, DecodingSession } from './language-model.js';
+export { NgramModel, NGRAM_SMOOTHINGS, modifiedKneserNeyDiscounts } from './ngram/ngram-model.js';
+export type { NgramConfig, NgramSmoothing, NgramJson, ArpaOptions } from './ngram/ngram-model.js';
+export { generate, generateIds, stream, beamSearch } from './generate/generate.js';
+export type { GenerateOptions, GenerateIdsResult, StreamChunk, FinishReason, BeamSearchOptions, BeamHypothesis } from './generate/generate.js';
+export { samplingDistribution, pickToken } from './generate/sampling.js';
+export type { SamplingOptions } from './generate/sampling.js';
+export { Gpt, initGpt, gptForward, disposeGptCache } from './gpt/gpt.js';
+export type { GptConfig, GptParams, GptCache, GptForwardOptions } from './gpt/gpt.js';
+export { lmBatches } from './data.js';
+export type { LmBatchOptions } from './data.js';
+export { RnnLm, initRnn, rnnForward, disposeRnnState } from './rnn/rnn.js';
+export type { RnnConfig, RnnParams, RnnState } from './rnn/rnn.js';

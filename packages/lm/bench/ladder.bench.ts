@@ -1,0 +1,85 @@
+// The makemore ladder on Moby Dick, character level: bigram and 5-gram Kneser-Ney, LSTM and GPT,
+// validation bits per character on the last 10% of the text, the neural models trained for the
+// same wall-clock budget (GEN_LADDER_MINUTES, default 6) on the same machine, with samples.
+// Run: node --import tsx packages/lm/bench/ladder.bench.ts   (GEN_BACKEND picks the backend; default wasm)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { adam, adamW, initBackend, train } from '@gen/core';
+import { type BenchRow, recordResults, repoRoot } from '../../../scripts/bench/kit.js';
+// Until @gen/datasets is installed as a devDependency of @gen/lm, read it from source.
+import { loadMobyDick } from '@gen/datasets';
+import { CharTokenizer, Gpt, type LanguageModel, NgramModel, RnnLm, generate, lmBatches } from '../src/index.js';
+
+const backend = await initBackend((process.env.GEN_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm');
+const smoke = process.env.GEN_SMOKE === '1';
+const minutes = Number(process.env.GEN_LADDER_MINUTES ?? (smoke ? 0.05 : 6));
+const { text: full } = await loadMobyDick();
+const text = smoke ? full.slice(0, 60_000) : full;
+const cut = Math.floor(text.length * 0.9);
+const tok = CharTokenizer.train(text);
+const trainIds = tok.encode(text.slice(0, cut));
+const validIds = tok.encode(text.slice(cut));
+const evalIds = smoke ? validIds.slice(0, 2000) : validIds;
+const bpc = async (lm: LanguageModel) => -(await lm.logProb(evalIds)) / evalIds.length / Math.LN2;
+const sample = (lm: LanguageModel) => generate(lm, 'Call me ', { maxTokens: 200, temperature: 0.8, seed: 0, stopAtEos: false });
+const rows: BenchRow[] = [];
+const samples: Record<string, string> = {};
+const row = (name: string, value: number, note: string) => rows.push({ name, ours: value, peer: null, peerName: '-', unit: 'bits/char', lowerIsBetter: true, note });
+console.log(`backend ${backend}; train ${trainIds.length} chars, validation ${evalIds.length} chars, vocab ${tok.vocabSize}, budget ${minutes} min per neural model`);
+
+for (const order of [2, 5]) {
+  const t0 = performance.now();
+  const lm = NgramModel.fit([trainIds], { order, vocabSize: tok.vocabSize, bosId: 0, eosId: 1 }, tok);
+  const fitS = (performance.now() - t0) / 1000;
+  row(`${order === 2 ? 'bigram' : '5-gram'} (modified Kneser-Ney)`, await bpc(lm), `counted in ${fitS.toFixed(1)} s`);
+  samples[`${order}-gram`] = await sample(lm);
+  lm.dispose();
+}
+
+async function trainFor(name: string, lm: Gpt | RnnLm, optimizer: ReturnType<typeof adam>, contextLength: number, batchSize: number) {
+  // The budget is checked after every step (a timer would not fire while the loop keeps the thread busy).
+  const controller = new AbortController();
+  const t0 = performance.now();
+  const result = await train({
+    optimizer,
+    data: lmBatches(trainIds, { batchSize, contextLength, seed: 1 }),
+    lossFn: (b, _s, key) => lm.loss(b, { training: true, key }),
+    steps: 1_000_000,
+    seed: 2,
+    signal: controller.signal,
+    onStep: () => {
+      if (performance.now() - t0 > minutes * 60_000) controller.abort();
+    },
+    progress: false,
+    log: { every: 100, write: (line) => console.log(`${name} ${line}`) },
+  });
+  return { steps: result.step, seconds: (performance.now() - t0) / 1000 };
+}
+
+{
+  const lstm = RnnLm.create(tok, { cell: 'lstm', embeddingDim: 32, hiddenSize: 128 }, 0);
+  const optimizer = adam(lstm.params as never, { lr: 3e-3 });
+  const { steps, seconds } = await trainFor('lstm', lstm, optimizer, 64, 16);
+  row('LSTM (1 layer, 128 hidden, emb 32)', await bpc(lstm), `${steps} steps of 16x64 chars in ${seconds.toFixed(0)} s, Adam 3e-3`);
+  samples.lstm = await sample(lstm);
+  optimizer.dispose();
+  lstm.dispose();
+}
+{
+  const gpt = Gpt.create(tok, { contextLength: 64, numLayers: 2, numHeads: 4, dModel: 64, dropout: 0 }, 0);
+  const optimizer = adamW(gpt.params as never, { lr: 1e-3, weightDecay: 0.01 });
+  const { steps, seconds } = await trainFor('gpt', gpt, optimizer, 64, 16);
+  row('GPT (2 layers, 4 heads, d64, context 64, learned positions, tied)', await bpc(gpt), `${steps} steps of 16x64 chars in ${seconds.toFixed(0)} s, AdamW 1e-3`);
+  samples.transformer = await sample(gpt);
+  optimizer.dispose();
+  gpt.dispose();
+}
+
+const outDir = join(repoRoot, 'out', 'lm-ladder');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'samples.json'), `${JSON.stringify(samples, null, 2)}\n`);
+for (const [k, v] of Object.entries(samples)) console.log(`--- ${k}: ${JSON.stringify(v)}`);
+if (!smoke) recordResults('lm-ladder', `Moby Dick character ladder: validation bits/char (last 10%), ${minutes} min budget per neural model, ${backend}`, 'node --import tsx packages/lm/bench/ladder.bench.ts', rows);
+else console.log(rows);
