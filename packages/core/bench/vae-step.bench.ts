@@ -7,6 +7,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import { initBackend, randomNormal, randomUniform, uninstallWasmKernelFixes } from '@gen/core';
 import { recordResults, runPython, timeMs } from '../../../scripts/bench/kit.js';
 
+// This suite measures @gen/core's own paths; @gen/native's are in packages/native/bench.
+process.env.GEN_NATIVE = '0';
+
 const [D, H, Z, B] = [784, 400, 20, 128];
 
 function makeStep() {
