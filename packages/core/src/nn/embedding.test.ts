@@ -61,3 +61,13 @@ describe('embedding', () => {
     tf.dispose([params.weight, i]);
   });
 });
+
+describe('embedding gradient with ids made inside the differentiated function', () => {
+  it('works (regression: the backward pass used ids this function had disposed)', async () => {
+    const params = { weight: tf.variable(tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]])) };
+    const { value, grads } = tf.variableGrads(() => tf.sum(embedding(params, tf.tensor1d([0, 2, 2, 3], 'int32'))));
+    expect((await value.data())[0]).toBe(1 + 2 + 2 * (5 + 6) + 7 + 8);
+    expect(Array.from(await grads[params.weight.name].data())).toEqual([1, 1, 0, 0, 2, 2, 1, 1]);
+    tf.dispose([value, grads, params.weight]);
+  });
+});

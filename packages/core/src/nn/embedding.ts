@@ -54,17 +54,21 @@ export function embedding(params: EmbeddingParams, ids: tf.Tensor): tf.Tensor {
     );
   }
   const [numEmbeddings, dim] = params.weight.shape;
-  const flatIds = tf.reshape(ids, [-1]); // [n]
+  // The ids go through customGrad as an input and are saved for the backward pass: a closure over
+  // a tensor this function disposes would fail when backprop runs later (seen on wasm).
   const lookup = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const table = args[0] as tf.Tensor2D;
+    const flatIds = args[1] as tf.Tensor1D;
+    (args[2] as tf.GradSaveFunc)([flatIds]);
     const value = tf.gather(table, flatIds); // [n, dim]
-    const gradFunc = (dy: tf.Tensor) =>
-      tf.scatterND(tf.reshape(flatIds, [-1, 1]), dy, [numEmbeddings, dim]); // [numEmbeddings, dim]
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, [numEmbeddings, dim]), // [numEmbeddings, dim]
+      tf.zerosLike(saved[0]), // ids are integers: no gradient
+    ];
     return { value, gradFunc };
   });
-  try {
-    return tf.tidy(() => tf.reshape(lookup(params.weight), [...ids.shape, dim])); // [...ids.shape, dim]
-  } finally {
-    flatIds.dispose();
-  }
+  return tf.tidy(() => {
+    const flatIds = tf.reshape(ids, [-1]); // [n]
+    return tf.reshape(lookup(params.weight, flatIds), [...ids.shape, dim]); // [...ids.shape, dim]
+  });
 }
