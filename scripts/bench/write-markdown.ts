@@ -25,7 +25,7 @@ const sections = records.map((r) => {
     `## ${r.title}`,
     '',
     `Command: \`${r.command}\`  `,
-    `Machine: ${r.machine}; run ${r.date.slice(0, 10)}.`,
+    `Machine: ${r.machine}; run ${r.date.slice(0, 16).replace('T', ' ')} UTC.`,
     '',
     '| measurement | gen | peer | peer figure | ratio gen/peer | note |',
     '| --- | --- | --- | --- | --- | --- |',
