@@ -436,6 +436,7 @@ export class Gan {
       this.checkLabels(fn, b.labels, b.x.shape[0]);
     }
     const c = this.config;
+    checkSecondOrderConvSupport(fn, c);
     const step = this.count;
     const started = performance.now();
     const stepKey = this.rng.next();
@@ -767,4 +768,18 @@ function toStepMetrics(row: GanStepMetrics, config: ResolvedGanConfig): StepMetr
   }
   if (row.diversity !== undefined) parts.diversity = row.diversity;
   return { step: row.step, loss: row.dLoss, parts, gradNorm: row.gradNormD, lr: config.dLr, stepMs: row.stepMs, numTensors: row.numTensors };
+}
+
+/**
+ * Penalties on a conv discriminator differentiate through the convolution's backward pass, which
+ * calls Conv2DBackpropFilter. tfjs-backend-wasm 4.22 has no such kernel (only @gen/native adds
+ * one), so say so up front instead of failing deep inside tfjs halfway through a step.
+ */
+function checkSecondOrderConvSupport(fn: string, c: ResolvedGanConfig): void {
+  const penalised = c.r1Gamma > 0 || c.gradientPenalty > 0;
+  if (!penalised || c.architecture === 'mlp' || tf.getBackend() !== 'wasm') return;
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') != null) return;
+  throw new InvalidArgumentError(
+    `'${fn}' with architecture '${c.architecture}' and an R1 or gradient penalty needs second-order convolution gradients, which the wasm backend has only with @gen/native's kernels (tfjs-backend-wasm has no Conv2DBackpropFilter). Install @gen/native (needs libopenblas-dev), use the cpu backend, or set r1Gamma and gradientPenalty to 0.`,
+  );
 }
