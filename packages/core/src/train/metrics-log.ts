@@ -17,6 +17,11 @@ export interface StepMetrics {
   stepMs: number;
   /** `tf.memory().numTensors` after the step's temporaries were freed (flat when nothing leaks). */
   numTensors: number;
+  /**
+   * Named results of `train`'s periodic `evaluate` hook (e.g. `{valLoss}`), present only on the
+   * rows of the steps where it ran.
+   */
+  evaluation?: Record<string, number>;
 }
 
 const FIXED = ['step', 'loss', 'gradNorm', 'lr', 'stepMs', 'numTensors'] as const;
@@ -35,7 +40,10 @@ export class MetricsLog {
 
   /** Appends one step's metrics (a copy). */
   push(metrics: StepMetrics): void {
-    this.entries.push({ ...metrics, parts: { ...metrics.parts } });
+    const row: StepMetrics = { ...metrics, parts: { ...metrics.parts } };
+    if (metrics.evaluation) row.evaluation = { ...metrics.evaluation };
+    else delete row.evaluation;
+    this.entries.push(row);
   }
 
   /** All rows, oldest first. */
@@ -54,7 +62,8 @@ export class MetricsLog {
 
   /**
    * Mean of a metric over the last `lastN` rows (all rows by default). `name` is a fixed column
-   * (`loss`, `gradNorm`, `lr`, `stepMs`, `numTensors`) or a loss component.
+   * (`loss`, `gradNorm`, `lr`, `stepMs`, `numTensors`), a loss component, or an evaluation result
+   * (averaged over those of the last `lastN` rows that have it; NaN when none does).
    */
   mean(name: string, lastN = this.entries.length): number {
     if (!Number.isInteger(lastN) || lastN < 1) {
@@ -62,32 +71,62 @@ export class MetricsLog {
     }
     const rows = this.entries.slice(-lastN);
     if (rows.length === 0) return Number.NaN;
+    if (!(FIXED as readonly string[]).includes(name) && !rows.some((row) => name in row.parts) && this.hasEvaluation(name)) {
+      const values = rows.flatMap((row) => (row.evaluation && name in row.evaluation ? [row.evaluation[name]] : []));
+      return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+    }
     let sum = 0;
     for (const row of rows) {
       const value = (FIXED as readonly string[]).includes(name) ? (row as unknown as Record<string, number>)[name] : row.parts[name];
       if (value === undefined) {
-        throw new InvalidArgumentError(`Argument 'name' passed to 'MetricsLog.mean' must be a metric or loss component, but got ${describeValue(name)}.`);
+        throw new InvalidArgumentError(`Argument 'name' passed to 'MetricsLog.mean' must be a metric, loss component or evaluation result, but got ${describeValue(name)}.`);
       }
       sum += value;
     }
     return sum / rows.length;
   }
 
+  /**
+   * `[step + 1, value]` pairs (updates done, value) of a metric, loss component or evaluation
+   * result, over the rows that have it: the points of a training or validation curve.
+   *
+   * @example
+   * lineChartSvg([{ name: 'validation', points: log.series('valLoss') }]);
+   */
+  series(name: string): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    const fixed = (FIXED as readonly string[]).includes(name);
+    for (const row of this.entries) {
+      const value = fixed ? (row as unknown as Record<string, number>)[name] : row.parts[name] ?? row.evaluation?.[name];
+      if (value !== undefined) out.push([row.step + 1, value]);
+    }
+    if (out.length === 0 && this.entries.length > 0) {
+      throw new InvalidArgumentError(`Argument 'name' passed to 'MetricsLog.series' must be a metric, loss component or evaluation result, but got ${describeValue(name)}.`);
+    }
+    return out;
+  }
+
+  private hasEvaluation(name: string): boolean {
+    return this.entries.some((row) => row.evaluation !== undefined && name in row.evaluation);
+  }
+
   /** The rows as plain JSON-able objects (so `JSON.stringify(log)` works). */
   toJSON(): StepMetrics[] {
-    return this.entries.map((row) => ({ ...row, parts: { ...row.parts } }));
+    return this.entries.map((row) => (row.evaluation ? { ...row, parts: { ...row.parts }, evaluation: { ...row.evaluation } } : { ...row, parts: { ...row.parts } }));
   }
 
   /**
-   * CSV with a header: `step,loss,<components, sorted>,gradNorm,lr,stepMs,numTensors`. Components
-   * missing in a row are empty cells; numbers use JavaScript's shortest round-trip form.
+   * CSV with a header: `step,loss,<components, sorted>,gradNorm,lr,stepMs,numTensors`, then the
+   * evaluation results (sorted) when any row has them. Missing values are empty cells; numbers use
+   * JavaScript's shortest round-trip form.
    */
   toCSV(): string {
     const partNames = [...new Set(this.entries.flatMap((row) => Object.keys(row.parts)))].sort();
-    const header = ['step', 'loss', ...partNames, 'gradNorm', 'lr', 'stepMs', 'numTensors'];
+    const evalNames = [...new Set(this.entries.flatMap((row) => Object.keys(row.evaluation ?? {})))].sort();
+    const header = ['step', 'loss', ...partNames, 'gradNorm', 'lr', 'stepMs', 'numTensors', ...evalNames];
     const lines = [header.map(csvCell).join(',')];
     for (const row of this.entries) {
-      const cells = [row.step, row.loss, ...partNames.map((n) => row.parts[n]), row.gradNorm, row.lr, row.stepMs, row.numTensors];
+      const cells = [row.step, row.loss, ...partNames.map((n) => row.parts[n]), row.gradNorm, row.lr, row.stepMs, row.numTensors, ...evalNames.map((n) => row.evaluation?.[n])];
       lines.push(cells.map((v) => (v === undefined ? '' : String(v))).join(','));
     }
     return `${lines.join('\n')}\n`;

@@ -40,3 +40,17 @@ describe('progress bar', () => {
     expect(formatDuration(Number.NaN)).toBe('?');
   });
 });
+
+describe('progress bar with evaluation results', () => {
+  it('shows the latest evaluation results until new ones arrive', () => {
+    let out = '';
+    let now = 0;
+    const bar = createProgressBar({ total: 10, enabled: true, stream: { write: (t: string) => (out += t), columns: 120 }, now: () => (now += 1000) });
+    bar.update(1, 2);
+    expect(out.split('\r').pop()).not.toContain('valLoss');
+    bar.update(2, 2, { valLoss: 1.23456 });
+    bar.update(3, 2);
+    expect(out.split('\r').pop()).toContain('valLoss 1.235');
+    bar.finish();
+  });
+});

@@ -10,8 +10,11 @@ export interface ProgressStream {
 
 /** A progress bar over `total` steps. */
 export interface ProgressBar {
-  /** Reports that `done` of `total` steps are finished, with the latest loss. */
-  update(done: number, loss?: number): void;
+  /**
+   * Reports that `done` of `total` steps are finished, with the latest loss and, when given, the
+   * latest evaluation results (shown until the next ones, e.g. `valLoss 1.234`).
+   */
+  update(done: number, loss?: number, evaluation?: Record<string, number>): void;
   /** Draws the final state and ends the line. Idempotent. */
   finish(): void;
 }
@@ -46,7 +49,8 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
- * Creates a bar `[#####-----] 120/1000  12%  loss 0.4312  35.1 it/s  ETA 25s` that redraws in place
+ * Creates a bar `[#####-----] 120/1000  12%  loss 0.4312  35.1 it/s  ETA 25s` (plus the latest
+ * evaluation results, `valLoss 0.4511`, when `update` gets them) that redraws in place
  * at most every `intervalMs`. The loss shown is a running (exponentially smoothed, bias-corrected)
  * average. With `enabled: 'auto'` it draws only when `progressWanted()`; otherwise it is a no-op.
  *
@@ -73,6 +77,7 @@ export function createProgressBar(options: {
   let weight = 0;
   let done = start;
   let finished = false;
+  let evalText = '';
 
   const draw = () => {
     const elapsed = (now() - began) / 1000;
@@ -80,16 +85,17 @@ export function createProgressBar(options: {
     const eta = rate > 0 ? (total - done) / rate : Number.NaN;
     const fraction = total > 0 ? Math.min(1, done / total) : 1;
     const loss = weight > 0 ? `  loss ${(smoothed / weight).toPrecision(4)}` : '';
-    const tail = ` ${done}/${total} ${String(Math.floor(fraction * 100)).padStart(3)}%${loss}  ${rate.toFixed(1)} it/s  ETA ${formatDuration(eta)}`;
+    const tail = ` ${done}/${total} ${String(Math.floor(fraction * 100)).padStart(3)}%${loss}${evalText}  ${rate.toFixed(1)} it/s  ETA ${formatDuration(eta)}`;
     const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - tail.length - 3));
     const filled = Math.round(fraction * width);
     stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${tail}\u001b[K`);
   };
 
   return {
-    update(step: number, loss?: number) {
+    update(step: number, loss?: number, evaluation?: Record<string, number>) {
       if (finished) return;
       done = step;
+      if (evaluation) evalText = Object.entries(evaluation).map(([name, v]) => `  ${name} ${v.toPrecision(4)}`).join('');
       if (loss !== undefined && Number.isFinite(loss)) {
         smoothed = 0.98 * smoothed + 0.02 * loss;
         weight = 0.98 * weight + 0.02;

@@ -437,3 +437,72 @@ describe('train with EMA and log lines', () => {
     w.dispose();
   });
 });
+
+describe('periodic evaluation', () => {
+  it('runs every k updates (counted in total), fills metrics rows, log lines and CSV, and leaves training unchanged', async () => {
+    const plain = makeMlp(5);
+    const plainOpt = adam(plain, { lr: 1e-2 });
+    await runSteps(plain, plainOpt, 4, 12);
+
+    const params = makeMlp(5);
+    const optimizer = adam(params, { lr: 1e-2 });
+    const heldOut = batchAt(10_000, 256);
+    const seen: number[] = [];
+    const lines: string[] = [];
+    const evaluate = {
+      every: 5,
+      fn: async (step: number) => {
+        seen.push(step);
+        const t = tf.tidy(() => crossEntropy(forward(params, heldOut.x), heldOut.y));
+        const valLoss = (await t.data())[0];
+        t.dispose();
+        return { valLoss };
+      },
+    };
+    const first = await train({ optimizer, seed: 4, steps: 7, data: (s) => batchAt(s), lossFn: noisyLoss(params), evaluate, log: { every: 5, write: (l) => lines.push(l) } });
+    // A second call continues the count: the next evaluation is after update 10, not 5 + 7.
+    const second = await train({ optimizer, seed: first.rng, steps: 12, data: (s) => batchAt(s), lossFn: noisyLoss(params), evaluate, metrics: first.metrics });
+    expect(second.step).toBe(12);
+    expect(seen).toEqual([5, 10]);
+    const log = second.metrics;
+    expect(log.rows.filter((r) => r.evaluation).map((r) => r.step)).toEqual([4, 9]);
+    const v5 = log.rows[4].evaluation!.valLoss;
+    const v10 = log.rows[9].evaluation!.valLoss;
+    expect(v5).toBeGreaterThan(0);
+    expect(v10).toBeLessThan(v5); // it trains, and evaluation sees the current params
+    expect(log.series('valLoss')).toEqual([[5, v5], [10, v10]]);
+    expect(log.mean('valLoss')).toBeCloseTo((v5 + v10) / 2, 12);
+    expect(log.mean('valLoss', 3)).toBe(v10);
+    expect(log.mean('valLoss', 1)).toBeNaN(); // the last row has none
+    expect(log.series('loss')).toHaveLength(12);
+    expect(() => log.series('nope')).toThrow(InvalidArgumentError);
+    expect(lines[0]).toMatch(/^step 5\/7 loss [0-9.]+ valLoss [0-9.]+ gradNorm /);
+    const csv = log.toCSV().split('\n');
+    expect(csv[0]).toBe('step,loss,gradNorm,lr,stepMs,numTensors,valLoss');
+    expect(csv[5].endsWith(`,${v5}`)).toBe(true);
+    expect(csv[6].endsWith(',')).toBe(true);
+    expect(JSON.parse(JSON.stringify(log))[4].evaluation.valLoss).toBe(v5);
+    // Evaluation does not change the run: same params as 12 steps without it.
+    const a = flattenParams(plain);
+    const b = flattenParams(params);
+    for (const path of Object.keys(a)) expect(Array.from(b[path].dataSync())).toEqual(Array.from(a[path].dataSync()));
+    tf.dispose([heldOut.x, heldOut.y]);
+    optimizer.dispose();
+    plainOpt.dispose();
+    disposeMlp(params);
+    disposeMlp(plain);
+  });
+
+  it('rejects bad evaluate options and results', async () => {
+    const w = tf.tidy(() => tf.variable(tf.tensor([1, -1])));
+    const opt = sgd({ w }, { lr: 0.1 });
+    const base = { optimizer: opt, seed: 0, steps: 2, data: () => tf.tensor([0, 0]), lossFn: (b: tf.Tensor) => tf.sum(tf.square(tf.sub(w, b))) as tf.Scalar };
+    await expect(train({ ...base, evaluate: { every: 0, fn: () => ({}) } })).rejects.toThrow(/Argument 'evaluate.every' passed to 'train'/);
+    await expect(train({ ...base, evaluate: { every: 1, fn: 3 as never } })).rejects.toThrow(/Argument 'evaluate.fn' passed to 'train' must be a function, but got 3/);
+    await expect(train({ ...base, evaluate: { every: 1, fn: () => ({ valLoss: '1' }) as never } })).rejects.toThrow(
+      /must return an object of named numbers, but 'valLoss' is '1'/,
+    );
+    opt.dispose();
+    w.dispose();
+  });
+});

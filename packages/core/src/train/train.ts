@@ -63,6 +63,15 @@ export interface TrainOptions<B> {
    * copies; they are disposed when `save` resolves, so write or copy them before returning.
    */
   checkpoint?: { every: number; save: (state: TrainState) => void | Promise<void> };
+  /**
+   * Periodic evaluation (validation loss, sample quality, ...): every `every` updates (counted in
+   * total, like `steps` and `checkpoint`), `fn(updatesDone)` is awaited after the update and its
+   * named numbers go into that step's metrics row as `evaluation` (so `metrics.mean('valLoss')`,
+   * `metrics.series('valLoss')` and the CSV see them), the log line and the progress bar. It runs
+   * before `onStep` and `checkpoint.save`; it must not touch the optimizer or the `Rng`, so
+   * training is the same with or without it. Tensors it makes are its own to free.
+   */
+  evaluate?: { every: number; fn: (step: number) => Record<string, number> | Promise<Record<string, number>> };
   /** Stops cleanly between steps when aborted; `train` then resolves with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
   /** Terminal progress bar: 'auto' (default) draws only on a TTY outside CI. */
@@ -92,7 +101,7 @@ export interface TrainResult {
 
 const OPTION_KEYS = [
   'optimizer', 'lossFn', 'data', 'steps', 'seed', 'clipNorm', 'ema', 'onStep', 'metrics',
-  'checkpoint', 'signal', 'progress', 'log', 'disposeBatches',
+  'checkpoint', 'evaluate', 'signal', 'progress', 'log', 'disposeBatches',
 ] as const;
 
 type NextBatch<B> = (step: number) => Promise<{ done: boolean; value?: B }>;
@@ -149,7 +158,7 @@ function checkScalar(t: unknown, what: string): asserts t is tf.Scalar {
 export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const fn = 'train';
   checkOptionKeys(fn, 'options', options, OPTION_KEYS);
-  const { optimizer, lossFn, data, steps, seed, clipNorm, ema, onStep, checkpoint, signal, log } = options;
+  const { optimizer, lossFn, data, steps, seed, clipNorm, ema, onStep, checkpoint, evaluate, signal, log } = options;
   if (!(optimizer instanceof Optimizer)) {
     throw new InvalidArgumentError(`Argument 'optimizer' passed to '${fn}' must be an Optimizer (from adam, sgd, ...), but got ${describeValue(optimizer)}.`);
   }
@@ -163,6 +172,13 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     checkNumber(fn, 'checkpoint.every', checkpoint.every, { min: 1, integer: true });
     if (typeof checkpoint.save !== 'function') {
       throw new InvalidArgumentError(`Argument 'checkpoint.save' passed to '${fn}' must be a function, but got ${describeValue(checkpoint.save)}.`);
+    }
+  }
+  if (evaluate !== undefined) {
+    checkOptionKeys(fn, 'evaluate', evaluate, ['every', 'fn']);
+    checkNumber(fn, 'evaluate.every', evaluate.every, { min: 1, integer: true });
+    if (typeof evaluate.fn !== 'function') {
+      throw new InvalidArgumentError(`Argument 'evaluate.fn' passed to '${fn}' must be a function, but got ${describeValue(evaluate.fn)}.`);
     }
   }
   if (log !== undefined) {
@@ -252,19 +268,24 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
         stepMs: performance.now() - started,
         numTensors: tf.memory().numTensors,
       };
-      metrics.push(row);
-      bar.update(step + 1, row.loss);
       // The NaN/Inf guard, on the values just read for metrics. A bad component is named first,
-      // since it is what made the total bad.
+      // since it is what made the total bad. The row is logged before throwing.
       const badPart = partNames.find((name) => !Number.isFinite(parts[name]));
-      if (badPart !== undefined) {
-        throw new NonFiniteError(`Loss component '${badPart}' became ${parts[badPart]} at step ${step} in 'train'.`);
+      let bad: NonFiniteError | undefined;
+      if (badPart !== undefined) bad = new NonFiniteError(`Loss component '${badPart}' became ${parts[badPart]} at step ${step} in 'train'.`);
+      else if (!Number.isFinite(row.loss)) bad = new NonFiniteError(`The loss became ${row.loss} at step ${step} in 'train'.`);
+      else if (!Number.isFinite(row.gradNorm)) {
+        bad = new NonFiniteError(`The gradient norm became ${row.gradNorm} at step ${step} in 'train' (the loss was ${row.loss}).`);
       }
-      if (!Number.isFinite(row.loss)) throw new NonFiniteError(`The loss became ${row.loss} at step ${step} in 'train'.`);
-      if (!Number.isFinite(row.gradNorm)) {
-        throw new NonFiniteError(`The gradient norm became ${row.gradNorm} at step ${step} in 'train' (the loss was ${row.loss}).`);
+      if (bad) {
+        metrics.push(row);
+        bar.update(step + 1, row.loss);
+        throw bad;
       }
       ema?.update(); // after the guard, so a non-finite step never reaches the averages
+      if (evaluate && optimizer.stepCount % evaluate.every === 0) row.evaluation = await runEvaluation(evaluate.fn, optimizer.stepCount);
+      metrics.push(row);
+      bar.update(step + 1, row.loss, row.evaluation);
       if (log && (step + 1) % log.every === 0) write(formatLogLine(row, steps));
       if (onStep) await onStep(row);
       if (checkpoint && optimizer.stepCount % checkpoint.every === 0) {
@@ -282,7 +303,26 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   return { stopReason, stepsDone: optimizer.stepCount - startStep, step: optimizer.stepCount, metrics, rng };
 }
 
+async function runEvaluation(
+  evaluateFn: (step: number) => Record<string, number> | Promise<Record<string, number>>,
+  step: number,
+): Promise<Record<string, number>> {
+  const values = await evaluateFn(step);
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) {
+    throw new InvalidArgumentError(`Argument 'evaluate.fn' passed to 'train' must return an object of named numbers, but got ${describeValue(values)}.`);
+  }
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== 'number') {
+      throw new InvalidArgumentError(`Argument 'evaluate.fn' passed to 'train' must return an object of named numbers, but '${name}' is ${describeValue(value)}.`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
 function formatLogLine(row: StepMetrics, total: number): string {
   const parts = Object.entries(row.parts).map(([name, v]) => ` ${name} ${v.toPrecision(4)}`).join('');
-  return `step ${row.step + 1}/${total} loss ${row.loss.toPrecision(4)}${parts} gradNorm ${row.gradNorm.toPrecision(3)} lr ${row.lr.toPrecision(3)} ${row.stepMs.toFixed(1)} ms tensors ${row.numTensors}`;
+  const evaluation = Object.entries(row.evaluation ?? {}).map(([name, v]) => ` ${name} ${v.toPrecision(4)}`).join('');
+  return `step ${row.step + 1}/${total} loss ${row.loss.toPrecision(4)}${parts}${evaluation} gradNorm ${row.gradNorm.toPrecision(3)} lr ${row.lr.toPrecision(3)} ${row.stepMs.toFixed(1)} ms tensors ${row.numTensors}`;
 }
