@@ -18,3 +18,6 @@ export { lmBatches } from './data.js';
 export type { LmBatchOptions } from './data.js';
 export { RnnLm, initRnn, rnnForward, disposeRnnState } from './rnn/rnn.js';
 export type { RnnConfig, RnnParams, RnnState } from './rnn/rnn.js';
+export { trainLm } from './train/train-lm.js';
+export type { TrainLmOptions, LmBatch, LmTokens } from './train/train-lm.js';
+export type { LmSaveOptions } from './train/lm-checkpoint.js';

@@ -9,7 +9,9 @@ import {
   type EmbeddingParams,
   type LayerNormParams,
   type LinearParams,
+  type Optimizer,
   type ParamTree,
+  type Rng,
   type Seed,
   crossEntropy,
   describeValue,
@@ -24,7 +26,6 @@ import {
   linear,
   loadCheckpoint,
   normal,
-  saveCheckpoint,
   scaledDotProductAttention,
   split,
   toKey,
@@ -32,8 +33,8 @@ import {
 } from '@gen/core';
 import { checkPositiveInteger, checkTokenIds } from '../check.js';
 import type { DecodingSession, LanguageModel } from '../language-model.js';
-import { tokenizerFromJson } from '../tokenizer/from-json.js';
-import type { Tokenizer, TokenizerJson } from '../tokenizer/tokenizer.js';
+import { type LmSaveOptions, checkSameTokenizer, readLmCheckpointConfig, restoreLmTraining, saveLmCheckpoint } from '../train/lm-checkpoint.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
 
 /** Hyperparameters of `Gpt` (nanoGPT's `GPTConfig`, with reasons). */
 export interface GptConfig {
@@ -391,39 +392,37 @@ export class Gpt implements LanguageModel {
   }
 
   /**
-   * A checkpoint (safetensors) with the parameters, config and tokenizer, plus optional
-   * optimizer state and step for resuming.
+   * A checkpoint (safetensors) with the weights, config and tokenizer; with `trainState` (what
+   * `train`'s checkpoint callback gets) or `optimizer` (+ `rng`), also the optimizer slots, step
+   * and RNG key, so `restoreTraining` continues exactly (`trainLm` does both).
    *
    * @example
-   * await writeFile('gpt.safetensors', await gpt.save());
+   * await writeFile('gpt.safetensors', await gpt.save({ optimizer, rng: result.rng }));
    */
-  async save(extra: { optimizerState?: ParamTree; step?: number } = {}): Promise<Uint8Array> {
-    return saveCheckpoint({
-      params: this.params as unknown as ParamTree,
-      optimizerState: extra.optimizerState,
-      step: extra.step ?? 0,
-      config: { format: FORMAT, gpt: { ...this.config }, tokenizer: this.tokenizer.toJSON() as never },
-    });
+  async save(options: LmSaveOptions = {}): Promise<Uint8Array> {
+    this.check('Gpt.save');
+    return saveLmCheckpoint('Gpt.save', FORMAT, 'gpt', this.config, this.tokenizer, this.params as unknown as ParamTree, options);
   }
 
   /**
-   * Loads `save()`'s bytes. With `tokenizer`, it must equal the saved one (`CheckpointError`
-   * otherwise). Shapes are checked against the config.
+   * Loads `save()`'s bytes (the weights; optimizer state in the file is ignored, see
+   * `restoreTraining`). With `tokenizer`, it must equal the saved one. Any mismatch or corruption
+   * throws `CheckpointError` and creates nothing.
    *
    * @example
    * const gpt = await Gpt.load(await readFile('gpt.safetensors'));
    */
   static async load(bytes: Uint8Array, tokenizer?: Tokenizer): Promise<Gpt> {
-    const peek = loadCheckpoint(bytes);
-    const cfg = peek.config as { format?: string; gpt?: GptConfig; tokenizer?: TokenizerJson };
-    disposeParams(peek.params);
-    if (peek.optimizerState) disposeParams(peek.optimizerState);
-    if (cfg?.format !== FORMAT || !cfg.gpt || !cfg.tokenizer) throw new CheckpointError(`Checkpoint passed to 'Gpt.load' is not a GPT checkpoint (config format ${describeValue(cfg?.format)}).`);
-    const saved = tokenizerFromJson(cfg.tokenizer);
-    if (tokenizer && JSON.stringify(tokenizer.toJSON()) !== JSON.stringify(saved.toJSON())) {
-      throw new CheckpointError(`Argument 'tokenizer' passed to 'Gpt.load' must match the tokenizer saved with the model, but it differs (vocabSize ${tokenizer.vocabSize} vs saved ${saved.vocabSize}).`);
+    const fn = 'Gpt.load';
+    const { config, tokenizer: saved } = readLmCheckpointConfig<GptConfig>(fn, bytes, FORMAT, 'gpt', 'a GPT');
+    checkSameTokenizer(fn, 'tokenizer', tokenizer, saved);
+    let c: Required<GptConfig>;
+    try {
+      c = resolveConfig(fn, config);
+    } catch (error) {
+      throw new CheckpointError(`Checkpoint passed to '${fn}' holds an invalid config: ${(error as Error).message}`);
     }
-    const c = resolveConfig('Gpt.load', cfg.gpt);
+    if (c.vocabSize !== saved.vocabSize) throw new CheckpointError(`Checkpoint passed to '${fn}' has vocabSize ${c.vocabSize} but its tokenizer has ${saved.vocabSize}.`);
     const template = initGpt(0, c);
     try {
       const loaded = loadCheckpoint(bytes, { expect: template as unknown as ParamTree });
@@ -434,6 +433,24 @@ export class Gpt implements LanguageModel {
     } finally {
       disposeParams(template as unknown as ParamTree);
     }
+  }
+
+  /**
+   * Continues training from a checkpoint saved with optimizer state: checks that it is for this
+   * model (config, tokenizer, every weight and slot), then restores the weights, `optimizer`'s
+   * slots and step. Returns the saved training `Rng` to pass as `train`'s `seed` (undefined when the
+   * checkpoint holds none). On any mismatch throws `CheckpointError` and changes nothing.
+   *
+   * @example
+   * const gpt = await Gpt.load(bytes);
+   * const optimizer = adamW(gpt.params as never, { lr: 1e-3 });
+   * const rng = gpt.restoreTraining(bytes, optimizer);
+   * await train({ optimizer, seed: rng ?? 2, steps: 4000, ... }); // continues at the saved step
+   */
+  restoreTraining(bytes: Uint8Array, optimizer: Optimizer): Rng | undefined {
+    const fn = 'Gpt.restoreTraining';
+    this.check(fn);
+    return restoreLmTraining(fn, bytes, FORMAT, 'gpt', 'a GPT', { config: this.config, tokenizer: this.tokenizer, params: this.params as unknown as ParamTree }, optimizer);
   }
 
   /** Frees the variables (idempotent). */

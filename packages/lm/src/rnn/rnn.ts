@@ -8,7 +8,9 @@ import {
   InvalidArgumentError,
   type EmbeddingParams,
   type LinearParams,
+  type Optimizer,
   type ParamTree,
+  type Rng,
   type Seed,
   crossEntropy,
   describeValue,
@@ -19,7 +21,6 @@ import {
   initLinear,
   linear,
   loadCheckpoint,
-  saveCheckpoint,
   split,
   toKey,
   toVariables,
@@ -27,8 +28,8 @@ import {
 } from '@gen/core';
 import { checkPositiveInteger, checkTokenIds } from '../check.js';
 import type { DecodingSession, LanguageModel } from '../language-model.js';
-import { tokenizerFromJson } from '../tokenizer/from-json.js';
-import type { Tokenizer, TokenizerJson } from '../tokenizer/tokenizer.js';
+import { type LmSaveOptions, checkSameTokenizer, readLmCheckpointConfig, restoreLmTraining, saveLmCheckpoint } from '../train/lm-checkpoint.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
 
 /** Hyperparameters of `RnnLm`. */
 export interface RnnConfig {
@@ -286,23 +287,38 @@ export class RnnLm implements LanguageModel {
     };
   }
 
-  /** A checkpoint with parameters, config and tokenizer (plus optional optimizer state and step). */
-  async save(extra: { optimizerState?: ParamTree; step?: number } = {}): Promise<Uint8Array> {
-    return saveCheckpoint({ params: this.params as unknown as ParamTree, optimizerState: extra.optimizerState, step: extra.step ?? 0, config: { format: FORMAT, rnn: { ...this.config }, tokenizer: this.tokenizer.toJSON() as never } });
+  /**
+   * A checkpoint (safetensors) with the weights, config and tokenizer; with `trainState` (what
+   * `train`'s checkpoint callback gets) or `optimizer` (+ `rng`), also the optimizer slots, step
+   * and RNG key, so `restoreTraining` continues exactly (`trainLm` does both).
+   *
+   * @example
+   * await writeFile('rnn.safetensors', await lm.save({ optimizer, rng: result.rng }));
+   */
+  async save(options: LmSaveOptions = {}): Promise<Uint8Array> {
+    this.check('RnnLm.save');
+    return saveLmCheckpoint('RnnLm.save', FORMAT, 'rnn', this.config, this.tokenizer, this.params as unknown as ParamTree, options);
   }
 
-  /** Loads `save()`'s bytes; a given tokenizer must equal the saved one (`CheckpointError`). */
+  /**
+   * Loads `save()`'s bytes (the weights; optimizer state in the file is ignored, see
+   * `restoreTraining`). With `tokenizer`, it must equal the saved one. Any mismatch or corruption
+   * throws `CheckpointError` and creates nothing.
+   *
+   * @example
+   * const lm = await RnnLm.load(await readFile('rnn.safetensors'));
+   */
   static async load(bytes: Uint8Array, tokenizer?: Tokenizer): Promise<RnnLm> {
-    const peek = loadCheckpoint(bytes);
-    disposeParams(peek.params);
-    if (peek.optimizerState) disposeParams(peek.optimizerState);
-    const cfg = peek.config as { format?: string; rnn?: RnnConfig; tokenizer?: TokenizerJson };
-    if (cfg?.format !== FORMAT || !cfg.rnn || !cfg.tokenizer) throw new CheckpointError(`Checkpoint passed to 'RnnLm.load' is not an RNN checkpoint (config format ${describeValue(cfg?.format)}).`);
-    const saved = tokenizerFromJson(cfg.tokenizer);
-    if (tokenizer && JSON.stringify(tokenizer.toJSON()) !== JSON.stringify(saved.toJSON())) {
-      throw new CheckpointError(`Argument 'tokenizer' passed to 'RnnLm.load' must match the tokenizer saved with the model, but it differs (vocabSize ${tokenizer.vocabSize} vs saved ${saved.vocabSize}).`);
+    const fn = 'RnnLm.load';
+    const { config, tokenizer: saved } = readLmCheckpointConfig<RnnConfig>(fn, bytes, FORMAT, 'rnn', 'an RNN');
+    checkSameTokenizer(fn, 'tokenizer', tokenizer, saved);
+    let c: Required<RnnConfig>;
+    try {
+      c = resolve(fn, config);
+    } catch (error) {
+      throw new CheckpointError(`Checkpoint passed to '${fn}' holds an invalid config: ${(error as Error).message}`);
     }
-    const c = resolve('RnnLm.load', cfg.rnn);
+    if (c.vocabSize !== saved.vocabSize) throw new CheckpointError(`Checkpoint passed to '${fn}' has vocabSize ${c.vocabSize} but its tokenizer has ${saved.vocabSize}.`);
     const template = initRnn(0, c);
     try {
       const loaded = loadCheckpoint(bytes, { expect: template as unknown as ParamTree });
@@ -313,6 +329,24 @@ export class RnnLm implements LanguageModel {
     } finally {
       disposeParams(template as unknown as ParamTree);
     }
+  }
+
+  /**
+   * Continues training from a checkpoint saved with optimizer state: checks that it is for this
+   * model (config, tokenizer, every weight and slot), then restores the weights, `optimizer`'s
+   * slots and step. Returns the saved training `Rng` to pass as `train`'s `seed` (undefined when the
+   * checkpoint holds none). On any mismatch throws `CheckpointError` and changes nothing.
+   *
+   * @example
+   * const lm = await RnnLm.load(bytes);
+   * const optimizer = adamW(lm.params as never, { lr: 1e-3 });
+   * const rng = lm.restoreTraining(bytes, optimizer);
+   * await train({ optimizer, seed: rng ?? 2, steps: 4000, ... }); // continues at the saved step
+   */
+  restoreTraining(bytes: Uint8Array, optimizer: Optimizer): Rng | undefined {
+    const fn = 'RnnLm.restoreTraining';
+    this.check(fn);
+    return restoreLmTraining(fn, bytes, FORMAT, 'rnn', 'an RNN', { config: this.config, tokenizer: this.tokenizer, params: this.params as unknown as ParamTree }, optimizer);
   }
 
   /** Frees the variables (idempotent). */
