@@ -1,15 +1,16 @@
 // The makemore ladder on Moby Dick, character level: bigram and 5-gram Kneser-Ney, an LSTM and a
 // GPT, each scored in bits per character on the last 10% of the text, with samples. The neural
-// models train for GEN_LM_STEPS steps (checkpointed every quarter, resumable). The benchmark with
+// models train for GEN_LM_STEPS steps with trainLm (validation loss every tenth, checkpointed every
+// quarter, resumed exactly when a checkpoint is left). The benchmark with
 // a fixed time budget is packages/lm/bench/ladder.bench.ts.
 // Writes out/lm-moby-dick/{summary.json,samples.txt,loss.svg}. Run: pnpm example lm-moby-dick   (GEN_SMOKE=1: seconds)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { adam, adamW, disposeParams, initBackend, lineChartSvg, loadCheckpoint, train } from '@gen/core';
+import { adam, adamW, initBackend, lineChartSvg } from '@gen/core';
 import { loadMobyDick } from '@gen/datasets';
-import { CharTokenizer, Gpt, NgramModel, RnnLm, generate, lmBatches, type LanguageModel } from '@gen/lm';
+import { CharTokenizer, Gpt, NgramModel, RnnLm, generate, trainLm, type LanguageModel } from '@gen/lm';
 
 const smoke = process.env.GEN_SMOKE === '1';
 const steps = smoke ? 4 : Number(process.env.GEN_LM_STEPS ?? 2000);
@@ -36,37 +37,40 @@ for (const order of [2, 5]) {
 }
 
 const curves: Array<{ name: string; points: Array<readonly [number, number]> }> = [];
-// Trains `lm` for `steps`, saving a checkpoint (weights + tokenizer + step) every quarter; a
-// checkpoint left by an interrupted run is picked up and training continues from its step (weights
-// and step are restored; the optimizer's moments start afresh).
+// Trains `lm` for `steps` with trainLm: validation loss every tenth of the run on fixed windows of
+// the held-out text, and a checkpoint (weights, tokenizer, optimizer slots, step, RNG key) every
+// quarter. A checkpoint left by an interrupted run is picked up and training continues exactly
+// where it stopped (same batches, same dropout masks, same Adam moments).
 async function fit(name: string, lm: Gpt | RnnLm, make: (params: never) => ReturnType<typeof adam>, contextLength: number): Promise<Gpt | RnnLm> {
   const path = `${outDir}/${name}.safetensors`;
-  let start = 0;
+  let resume: Uint8Array | undefined;
   if (existsSync(path) && !smoke) {
-    const bytes = new Uint8Array(await readFile(path));
-    const resumed = lm instanceof Gpt ? await Gpt.load(bytes, tok) : await RnnLm.load(bytes, tok);
+    resume = new Uint8Array(await readFile(path));
+    const loaded = lm instanceof Gpt ? await Gpt.load(resume, tok) : await RnnLm.load(resume, tok);
     lm.dispose();
-    lm = resumed;
-    const saved = loadCheckpoint(bytes);
-    start = saved.step;
-    disposeParams(saved.params);
-    console.log(`${name}: resuming from step ${start}`);
+    lm = loaded;
   }
-  const model = lm;
-  const optimizer = make(model.params as never);
-  const result = await train({
+  const optimizer = make(lm.params as never);
+  const every = Math.max(1, Math.floor(steps / 10));
+  const result = await trainLm(lm, {
     optimizer,
-    data: (step: number) => lmBatches(trainIds, { batchSize: 16, contextLength, seed: 1 })(step + start),
-    lossFn: (batch, _step, key) => model.loss(batch, { training: true, key }),
-    steps: Math.max(1, steps - start),
+    data: trainIds,
+    batchSize: 16,
+    contextLength,
+    dataSeed: 1,
+    steps,
     seed: 2,
+    resume,
+    validation: { data: validIds, every, batches: smoke ? 1 : 8 },
+    checkpoint: { every: Math.max(1, Math.floor(steps / 4)), save: (bytes) => writeFile(path, bytes) },
     progress: 'auto',
-    log: process.stdout.isTTY ? undefined : { every: Math.max(1, Math.floor(steps / 10)) },
-    checkpoint: { every: Math.max(1, Math.floor(steps / 4)), save: async (state) => writeFile(path, await model.save({ step: start + state.step })) },
+    log: process.stdout.isTTY ? undefined : { every },
   });
-  curves.push({ name, points: result.metrics.rows.map((r) => [start + r.step, r.loss / Math.LN2] as const) });
+  if (resume) console.log(`${name}: resumed at step ${steps - result.stepsDone}`);
+  curves.push({ name: `${name} train`, points: result.metrics.rows.map((r) => [r.step + 1, r.loss / Math.LN2] as const) });
+  curves.push({ name: `${name} validation`, points: result.metrics.series('valLoss').map(([s, v]) => [s, v / Math.LN2] as const) });
   optimizer.dispose();
-  return model;
+  return lm;
 }
 
 const lstm = await fit('lstm', RnnLm.create(tok, { cell: 'lstm', embeddingDim: 32, hiddenSize: 128 }, 0), (p) => adam(p, { lr: 3e-3 }), 64);
@@ -76,7 +80,7 @@ const gpt = await fit('gpt', Gpt.create(tok, { contextLength: 64, numLayers: 2, 
 rows.push({ model: 'GPT 2x64', bpc: await bpc(gpt), sample: await sample(gpt) });
 gpt.dispose();
 
-await writeFile(`${outDir}/loss.svg`, lineChartSvg(curves, { title: 'Moby Dick, training loss', xLabel: 'step', yLabel: 'bits per character' }));
+await writeFile(`${outDir}/loss.svg`, lineChartSvg(curves, { title: 'Moby Dick, training and validation loss', xLabel: 'step', yLabel: 'bits per character' }));
 await writeFile(`${outDir}/samples.txt`, rows.map((r) => `== ${r.model} (${r.bpc.toFixed(3)} bits/char)\nCall me ${r.sample}\n`).join('\n'));
 await writeFile(`${outDir}/summary.json`, `${JSON.stringify({ backend, steps, validationChars: evalIds.length, rows: rows.map(({ model, bpc: b }) => ({ model, bpc: b })) }, null, 2)}\n`);
 console.table(rows.map(({ model, bpc: b }) => ({ model, 'bits/char': b.toFixed(3) })));

@@ -4,9 +4,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { adamW, initBackend, permutation, train } from '@gen/core';
+import { adamW, initBackend, permutation } from '@gen/core';
 import { loadFirstNames } from '@gen/datasets';
-import { CharTokenizer, Gpt, NgramModel, generate, lmBatches, type LanguageModel } from '@gen/lm';
+import { CharTokenizer, Gpt, NgramModel, generate, trainLm, type LanguageModel } from '@gen/lm';
 
 const smoke = process.env.GEN_SMOKE === '1';
 const outDir = 'out/lm-names';
@@ -44,15 +44,20 @@ const stream = trainNames.flatMap((n) => [0, ...tok.encode(n), 1]);
 const gpt = Gpt.create(tok, { contextLength: 32, numLayers: 2, numHeads: 4, dModel: 64, dropout: 0.1, positions: 'rotary' }, 0);
 const optimizer = adamW(gpt.params as never, { lr: 2e-3, weightDecay: 0.01 });
 const steps = smoke ? 5 : 1500;
-await train({
+const every = Math.max(1, Math.floor(steps / 10));
+// trainLm: the core loop with validation loss (on windows of the held-out names) every tenth of the run.
+const result = await trainLm(gpt, {
   optimizer,
-  data: lmBatches(Int32Array.from(stream), { batchSize: 32, contextLength: 32, seed: 1 }),
-  lossFn: (batch, _step, key) => gpt.loss(batch, { training: true, key }),
+  data: Int32Array.from(stream),
+  batchSize: 32,
+  dataSeed: 1,
   steps,
   seed: 2,
+  validation: { data: Int32Array.from(validNames.flatMap((n) => [0, ...tok.encode(n), 1])), every, batches: 4 },
   progress: 'auto',
-  log: process.stdout.isTTY ? undefined : { every: Math.max(1, Math.floor(steps / 10)) },
+  log: process.stdout.isTTY ? undefined : { every },
 });
+const valCurve = result.metrics.series('valLoss').map(([s, v]) => [s, v / Math.LN2]);
 summary['GPT (2 layers, rotary)'] = { bpc: await validBpc(gpt), samples: await samples(gpt) };
 
 // save/load keeps the tokenizer with the weights.
@@ -61,6 +66,6 @@ await writeFile(`${outDir}/gpt.safetensors`, await gpt.save());
 optimizer.dispose();
 gpt.dispose();
 
-await writeFile(`${outDir}/summary.json`, `${JSON.stringify({ backend, steps, summary }, null, 2)}\n`);
+await writeFile(`${outDir}/summary.json`, `${JSON.stringify({ backend, steps, summary, gptValidationBitsPerChar: valCurve }, null, 2)}\n`);
 for (const [name, { bpc, samples: s }] of Object.entries(summary)) console.log(`${name}: ${bpc.toFixed(3)} bits/char; ${s.join(', ')}`);
 console.log(`wrote ${outDir}/summary.json, gpt.safetensors`);
