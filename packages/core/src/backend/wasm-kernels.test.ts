@@ -126,3 +126,102 @@ describe('wasm Log1p and OneHot corrections', () => {
     tf.dispose([indices, asFloat, asInt]);
   });
 });
+
+/** Runs `fn` with stock `names` and with gen's; returns both results. */
+async function stockAndOurs(names: readonly string[], fn: () => tf.Tensor) {
+  uninstallWasmKernelFixes();
+  installWasmKernelFixes({ exclude: names });
+  const a = fn();
+  uninstallWasmKernelFixes();
+  installWasmKernelFixes();
+  const b = fn();
+  expect(b.shape).toEqual(a.shape);
+  expect(b.dtype).toBe(a.dtype);
+  const result = { stock: Array.from(await a.data()), ours: Array.from(await b.data()) };
+  tf.dispose([a, b]);
+  return result;
+}
+
+describe('wasm Sum over leading axes and slice-copy GatherV2', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    installWasmKernelFixes();
+    await initBackend(suiteBackend as 'cpu' | 'wasm');
+  });
+
+  const sumCases: Array<[number[], number | number[], boolean]> = [];
+  for (const a of [1, 7, 129]) for (const b of [1, 7, 129]) for (const keepDims of [false, true]) sumCases.push([[a, b], 0, keepDims]);
+  sumCases.push([[3, 7, 129], [0, 1], false], [[3, 7, 129], [1, 0], true], [[7, 3, 5], 0, false], [[7, 3, 5], [-3], true]);
+  // Not leading: these keep the stock kernel, and must still agree.
+  sumCases.push([[7, 129], 1, false], [[3, 7, 5], [0, 2], false], [[3, 7, 5], [0, 1, 2], false], [[7, 5], [1, 0], false]);
+
+  it.each(sumCases)('sum of %j over %j (keepDims %s) is identical to the stock kernel', async (shape, axis, keepDims) => {
+    const x = randomNormal(shape.reduce((p, d) => p * d, 1), shape);
+    const { stock, ours } = await stockAndOurs(['Sum'], () => tf.sum(x, axis, keepDims));
+    expect(ours).toEqual(stock);
+    await expectNoLeak(() => tf.sum(x, axis, keepDims), 'sum');
+    x.dispose();
+  });
+
+  it('sum of int32 and of bias gradients matches the stock kernel', async () => {
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
+    const r = await stockAndOurs(['Sum'], () => tf.sum(x, 0));
+    expect(r.ours).toEqual([5, 7, 9]);
+    expect(r.ours).toEqual(r.stock);
+    const w = tf.variable(randomNormal(3, [129]));
+    const y = randomNormal(4, [16, 7, 129]);
+    const grad = () => tf.tidy(() => tf.variableGrads(() => tf.sum(tf.square(tf.add(y, w)))).grads[w.name]);
+    const g = await stockAndOurs(['Sum'], grad);
+    expect(g.ours).toEqual(g.stock);
+    await expectNoLeak(grad, 'bias gradient');
+    tf.dispose([x, w, y]);
+  });
+
+  const gatherCases: Array<[string, number[], number[], number, number, tf.DataType]> = [
+    ['rows of a matrix', [129, 7], [7], 0, 0, 'float32'],
+    ['one row', [1, 129], [1], 0, 0, 'float32'],
+    ['columns', [7, 129], [129], 1, 0, 'float32'],
+    ['2-D indices (embedding lookup)', [7, 5], [3, 129], 0, 0, 'float32'],
+    ['middle axis of a 3-D tensor', [3, 7, 5], [4], 1, 0, 'float32'],
+    ['int32 values', [7, 3], [129], 0, 0, 'int32'],
+    ['bool values', [7, 3], [5], 0, 0, 'bool'],
+  ];
+
+  it.each(gatherCases)('gather: %s is identical to the stock kernel', async (_label, xShape, indexShape, axis, batchDims, dtype) => {
+    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    const base = randomNormal(size(xShape), xShape);
+    const x = dtype === 'float32' ? base : dtype === 'int32' ? tf.cast(tf.mul(base, 100), 'int32') : tf.greater(base, 0);
+    const dim = xShape[axis];
+    const indices = tf.tensor(Array.from({ length: size(indexShape) }, (_, i) => (i * 5 + 3) % dim), indexShape, 'int32');
+    const { stock, ours } = await stockAndOurs(['GatherV2'], () => tf.gather(x, indices, axis, batchDims));
+    expect(ours).toEqual(stock);
+    await expectNoLeak(() => tf.gather(x, indices, axis, batchDims), 'gather');
+    tf.dispose([base, x, indices]);
+  });
+
+  // The stock wasm kernel reads the wrong batch with batchDims > 0 (tfjs-backend-wasm 4.22), so
+  // this case is checked against the definition out[b, i, :] = x[b, ids[b, i], :].
+  it('gather with batchDims 1 follows the definition (the stock wasm kernel does not)', async () => {
+    installWasmKernelFixes();
+    const x = tf.tensor3d(Array.from({ length: 105 }, (_, i) => i), [3, 7, 5]);
+    const ids = [[3, 1, 6, 4], [2, 0, 5, 3], [1, 6, 4, 2]];
+    const indices = tf.tensor2d(ids, [3, 4], 'int32');
+    const out = tf.gather(x, indices, 1, 1);
+    expect(out.shape).toEqual([3, 4, 5]);
+    const expected = ids.flatMap((row, b) => row.flatMap((i) => Array.from({ length: 5 }, (_, c) => b * 35 + i * 5 + c)));
+    expect(Array.from(await out.data())).toEqual(expected);
+    tf.dispose([x, indices, out]);
+  });
+
+  it('gather rejects an index out of range with the stock message', () => {
+    installWasmKernelFixes();
+    const x = randomNormal(1, [7, 3]);
+    const bad = tf.tensor1d([0, 7], 'int32');
+    expect(() => tf.gather(x, bad)).toThrow('GatherV2: the index value 7 is not in [0, 6]');
+    const negative = tf.tensor1d([-1], 'int32');
+    expect(() => tf.gather(x, negative)).toThrow('GatherV2: the index value -1 is not in [0, 6]');
+    tf.dispose([x, bad, negative]);
+  });
+});

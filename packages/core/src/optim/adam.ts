@@ -1,6 +1,7 @@
 // Adam (Kingma & Ba 2015, arXiv:1412.6980) and AdamW (decoupled weight decay, Loshchilov & Hutter
 // 2019, arXiv:1711.05101), with the update formulas and defaults of torch.optim.Adam / AdamW.
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_KERNEL, type AdamKernelAttrs } from '../backend/adam-kernel.js';
 import type { ParamTree } from '../params.js';
 import { checkNumber } from '../validate.js';
 import { checkDecayRate, checkOptionKeys } from './check-options.js';
@@ -44,7 +45,8 @@ const KEYS = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const;
  * m  = beta1 * m + (1 - beta1) * g;          v = beta2 * v + (1 - beta2) * g * g
  * p  = p - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * ```
- * Slots: `expAvg` (m) and `expAvgSq` (v), same shape as the parameter.
+ * Slots: `expAvg` (m) and `expAvgSq` (v), same shape as the parameter. On backends where gen
+ * registered the fused `GenAdamUpdate` kernel (wasm), this is one kernel call instead of ~15.
  *
  * @example
  * const out = tf.tidy(() => adamUpdate({ param, grad, slots: { expAvg, expAvgSq }, lr: 1e-3, step: 0 },
@@ -53,6 +55,8 @@ const KEYS = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const;
 export function adamUpdate(input: UpdateInput, hyper: AdamHyper): UpdateOutput {
   const { lr, step } = input;
   const { beta1, beta2, eps, weightDecay, decoupled } = hyper;
+  const fused = fusedAdamUpdate(input, hyper);
+  if (fused) return fused;
   let param = input.param;
   let grad = input.grad;
   if (weightDecay !== 0) {
@@ -66,6 +70,19 @@ export function adamUpdate(input: UpdateInput, hyper: AdamHyper): UpdateOutput {
   const denom = tf.add(tf.div(tf.sqrt(expAvgSq), Math.sqrt(1 - beta2 ** t)), eps);
   const next = tf.sub(param, tf.div(tf.mul(expAvg, stepSize), denom));
   return { param: next, slots: { expAvg, expAvgSq } };
+}
+
+/** The fused kernel's result, or undefined where it is not registered or the dtypes are not float32. */
+function fusedAdamUpdate(input: UpdateInput, hyper: AdamHyper): UpdateOutput | undefined {
+  const { param, grad, slots, lr, step } = input;
+  const { expAvg, expAvgSq } = slots;
+  const backend = tf.getBackend();
+  if (backend == null || tf.getKernel(ADAM_KERNEL, backend) == null) return undefined;
+  const shape = param.shape.join(',');
+  if ([param, grad, expAvg, expAvgSq].some((t) => t.dtype !== 'float32' || t.shape.join(',') !== shape)) return undefined;
+  const attrs: AdamKernelAttrs = { lr, step, ...hyper };
+  const [next, m, v] = tf.engine().runKernel(ADAM_KERNEL, { param, grad, expAvg, expAvgSq }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return { param: next, slots: { expAvg: m, expAvgSq: v } };
 }
 
 function makeAdam(fn: 'adam' | 'adamW', params: ParamTree<tf.Variable>, config: AdamConfig): Optimizer {
