@@ -437,6 +437,59 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   return Undefined(env);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The outputs are fresh tensors, so nothing aliases: __restrict__ lets the compiler vectorise.
+__attribute__((noinline)) void AdamLoop(const float* __restrict__ p, const float* __restrict__ g,
+                                        const float* __restrict__ m, const float* __restrict__ v,
+                                        float* __restrict__ p2, float* __restrict__ m2, float* __restrict__ v2,
+                                        int64_t count, float l2, float b1, float c1, float b2, float c2, float shrink,
+                                        float step_size, float correction2, float epsilon) {
+  for (int64_t i = 0; i < count; i++) {
+    const float pi = p[i];
+    const float gi = g[i] + l2 * pi;
+    const float mi = b1 * m[i] + c1 * gi;
+    const float vi = b2 * v[i] + c2 * (gi * gi);
+    m2[i] = mi;
+    v2[i] = vi;
+    p2[i] = pi * shrink - (mi * step_size) / (std::sqrt(vi) / correction2 + epsilon);
+  }
+}
+
+// adam(heap, pOff, gOff, mOff, vOff, pOutOff, mOutOff, vOutOff, count, lr, beta1, beta2, eps,
+//      weightDecay, decoupled, step): one Adam/AdamW update (torch.optim.Adam / AdamW formulas, as
+//      @gen/core's adamUpdate), in float32 like its generic tfjs-op path; one pass over the
+//      tensors, vectorised (built with -fno-math-errno so that sqrt needs no errno branch).
+napi_value Adam(napi_env env, napi_callback_info info) {
+  Args args;
+  Heap heap;
+  int64_t p_off, g_off, m_off, v_off, p2_off, m2_off, v2_off, count, decoupled, step;
+  double lr, beta1, beta2, eps, weight_decay;
+  if (!ReadArgs(env, info, &args, 16) || !GetHeap(&args, 0, &heap) || !GetInt(&args, 1, &p_off) ||
+      !GetInt(&args, 2, &g_off) || !GetInt(&args, 3, &m_off) || !GetInt(&args, 4, &v_off) ||
+      !GetInt(&args, 5, &p2_off) || !GetInt(&args, 6, &m2_off) || !GetInt(&args, 7, &v2_off) ||
+      !GetInt(&args, 8, &count) || !GetDouble(&args, 9, &lr) || !GetDouble(&args, 10, &beta1) ||
+      !GetDouble(&args, 11, &beta2) || !GetDouble(&args, 12, &eps) || !GetDouble(&args, 13, &weight_decay) ||
+      !GetInt(&args, 14, &decoupled) || !GetInt(&args, 15, &step)) {
+    return nullptr;
+  }
+  float *p, *g, *m, *v, *p2, *m2, *v2;
+  if (!Region(&args, heap, p_off, count, "param", &p) || !Region(&args, heap, g_off, count, "grad", &g) ||
+      !Region(&args, heap, m_off, count, "expAvg", &m) || !Region(&args, heap, v_off, count, "expAvgSq", &v) ||
+      !Region(&args, heap, p2_off, count, "new param", &p2) || !Region(&args, heap, m2_off, count, "new expAvg", &m2) ||
+      !Region(&args, heap, v2_off, count, "new expAvgSq", &v2)) {
+    return nullptr;
+  }
+  const double t = double(step + 1);
+  const float shrink = decoupled ? float(1.0 - lr * weight_decay) : 1.f;
+  const float l2 = decoupled ? 0.f : float(weight_decay);
+  const float b1 = float(beta1), b2 = float(beta2), c1 = float(1.0 - beta1), c2 = float(1.0 - beta2);
+  const float step_size = float(lr / (1.0 - std::pow(beta1, t)));
+  const float correction2 = float(std::sqrt(1.0 - std::pow(beta2, t)));
+  const float epsilon = float(eps);
+  AdamLoop(p, g, m, v, p2, m2, v2, count, l2, b1, c1, b2, c2, shrink, step_size, correction2, epsilon);
+  return Undefined(env);
+}
+
 // info() -> { blas, threads }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value result, blas, threads;
@@ -474,6 +527,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

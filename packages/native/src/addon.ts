@@ -31,6 +31,24 @@ export interface NativeAddon {
   conv2d(heap: ArrayBuffer, xOffset: number, filterOffset: number, yOffset: number, ...geometry: number[]): void;
   conv2dBackpropInput(heap: ArrayBuffer, dyOffset: number, filterOffset: number, dxOffset: number, ...geometry: number[]): void;
   conv2dBackpropFilter(heap: ArrayBuffer, xOffset: number, dyOffset: number, dwOffset: number, ...geometry: number[]): void;
+  adam(
+    heap: ArrayBuffer,
+    paramOffset: number,
+    gradOffset: number,
+    expAvgOffset: number,
+    expAvgSqOffset: number,
+    paramOutOffset: number,
+    expAvgOutOffset: number,
+    expAvgSqOutOffset: number,
+    count: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    decoupled: number,
+    step: number,
+  ): void;
   info(): { blas: string; threads: number };
   setThreads(n: number): void;
 }

@@ -1,11 +1,14 @@
-// @gen/native: BLAS-backed MatMul and Conv2D kernels for tfjs-backend-wasm in Node, computed in
+// @gen/native: BLAS-backed MatMul and Conv2D kernels (and a C++ fused Adam update) for tfjs-backend-wasm in Node, computed in
 // place on the wasm heap by an N-API addon (OpenBLAS on Linux, Accelerate on macOS).
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './addon.js';
-import { batchMatMul, conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedMatMul } from './kernels.js';
+import { adamUpdate, batchMatMul, conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedMatMul } from './kernels.js';
 
-/** The wasm kernels that `installNativeKernels` replaces (or, for Conv2DBackpropFilter, adds). */
-export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+/**
+ * The wasm kernels that `installNativeKernels` replaces (or, for Conv2DBackpropFilter and
+ * @gen/core's fused Adam update GenAdamUpdate, adds when absent).
+ */
+export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'GenAdamUpdate'] as const;
 
 /** What `installNativeKernels` did. */
 export interface NativeInstallResult {
@@ -24,6 +27,7 @@ const FACTORIES: Record<(typeof NATIVE_KERNELS)[number], Factory> = {
   Conv2D: conv2D,
   Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter as Factory,
+  GenAdamUpdate: adamUpdate as Factory,
 };
 
 /** Per kernel: the config registered before ours (undefined when there was none) and ours. */

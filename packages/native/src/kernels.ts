@@ -246,3 +246,37 @@ export function conv2DBackpropFilter(addon: NativeAddon, previous: tf.KernelFunc
     return out;
   };
 }
+
+/** Attributes of @gen/core's fused `GenAdamUpdate` kernel (see core's backend/adam-kernel.ts). */
+interface AdamAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupled: boolean;
+  step: number;
+}
+
+/**
+ * `GenAdamUpdate` (inputs param, grad, expAvg, expAvgSq; outputs the three updated) in C++.
+ * `previous` (core's JS kernel) serves non-float32 or mismatched inputs, which core never sends.
+ */
+export function adamUpdate(addon: NativeAddon, previous: tf.KernelFunc | undefined): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const { param, grad, expAvg, expAvgSq } = args.inputs as Record<string, TensorInfo>;
+    const inputs = [param, grad, expAvg, expAvgSq];
+    const count = size(param.shape);
+    if (inputs.some((t) => t == null || t.dtype !== 'float32' || !sameShape(t.shape, param.shape)) || count === 0) {
+      if (previous) return previous(args);
+      throw new Error('GenAdamUpdate through @gen/native needs four float32 tensors of one non-empty shape.');
+    }
+    const a = args.attrs as unknown as AdamAttrs;
+    const backend = args.backend as unknown as WasmBackend;
+    const outs = [0, 1, 2].map(() => backend.makeOutput([...param.shape], 'float32'));
+    addon.adam(heapOf(backend), ...inputs.map((t) => offsetOf(backend, t)) as [number, number, number, number],
+      ...outs.map((t) => offsetOf(backend, t)) as [number, number, number], count, a.lr, a.beta1, a.beta2, a.eps,
+      a.weightDecay, a.decoupled ? 1 : 0, a.step);
+    return outs;
+  };
+}
