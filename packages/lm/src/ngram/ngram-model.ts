@@ -7,7 +7,8 @@ import { checkPositiveInteger, checkTokenIds } from '../check.js';
 import type { DecodingSession, LanguageModel } from '../language-model.js';
 import { tokenizerFromJson } from '../tokenizer/from-json.js';
 import type { Tokenizer, TokenizerJson } from '../tokenizer/tokenizer.js';
-import { KeyCounter, Keyer, type NgramKey, firstId, lastId, prefixKey, suffixKey } from './keys.js';
+import { DenseChildrenTable, DenseNumberTable, type DenseOrder, type KeyLookup, countDense, denseKneserNey } from './dense-counts.js';
+import { Keyer, type NgramKey, firstId, lastId, prefixKey, suffixKey } from './keys.js';
 
 /** Smoothing methods of `NgramModel`. */
 export const NGRAM_SMOOTHINGS = ['kneser-ney', 'add-k', 'stupid-backoff'] as const;
@@ -32,10 +33,10 @@ export interface NgramConfig {
 
 /** Backoff tables: per order k (index k - 1), n-gram key -> natural-log probability and back-off weight. */
 interface BackoffTables {
-  readonly logProb: Array<Map<NgramKey, number>>;
-  readonly backoff: Array<Map<NgramKey, number>>;
+  readonly logProb: Array<KeyLookup<number>>;
+  readonly backoff: Array<KeyLookup<number>>;
   /** Per order k >= 2: context key -> the words seen after it at that order. */
-  readonly children: Array<Map<NgramKey, number[]>>;
+  readonly children: Array<KeyLookup<ArrayLike<number>>>;
 }
 
 /** Raw counts per order (index k - 1), for add-k and stupid backoff. */
@@ -47,23 +48,9 @@ interface RawCounts {
 
 const LN10 = Math.LN10;
 
+// Counts with string keys (vocabularies too large for packed numeric keys); the numeric path is
+// `countDense`.
 function countNgrams(sequences: readonly (readonly number[])[], order: number, keyer: Keyer, bosId: number, eosId: number): Array<Map<NgramKey, number>> {
-  if (keyer.numeric) {
-    // Rolling keys (the k-gram at i extends the (k-1)-gram at i by one id) into typed-array
-    // hash tables; Maps only for the distinct n-grams at the end.
-    const counters = Array.from({ length: order }, () => new KeyCounter());
-    for (const s of sequences) {
-      const seq = [bosId, ...s, eosId];
-      for (let i = 0; i < seq.length; i++) {
-        let key = 0;
-        for (let k = 1; k <= order && i + k <= seq.length; k++) {
-          key = key * keyer.base + seq[i + k - 1];
-          counters[k - 1].add(key);
-        }
-      }
-    }
-    return counters.map((c) => c.toMap());
-  }
   const raw = Array.from({ length: order }, () => new Map<NgramKey, number>());
   for (const s of sequences) {
     const seq = [bosId, ...s, eosId];
@@ -76,6 +63,44 @@ function countNgrams(sequences: readonly (readonly number[])[], order: number, k
     }
   }
   return raw;
+}
+
+// Raw counts by packed key (seen n-grams only) from dense counts, for add-k and stupid backoff.
+function denseToMaps(dense: DenseOrder[]): Array<Map<NgramKey, number>> {
+  return dense.map((g) => {
+    const m = new Map<NgramKey, number>();
+    for (let j = 0; j < g.n; j++) if (g.count[j] > 0) m.set(g.key[j], g.count[j]);
+    return m;
+  });
+}
+
+// Back-off tables by packed key from the dense Kneser-Ney arrays (typed-array tables, no Maps).
+function denseTables(dense: DenseOrder[], order: number, vocabSize: number, bosId: number): { tables: BackoffTables; discounts: number[][] } {
+  const kn = denseKneserNey(dense, vocabSize, bosId, modifiedKneserNeyDiscounts);
+  const logProb: Array<KeyLookup<number>> = [];
+  const backoff: Array<KeyLookup<number>> = [];
+  const children: Array<KeyLookup<ArrayLike<number>>> = [];
+  for (let k = 1; k <= order; k++) {
+    const g = dense[k - 1];
+    logProb.push(new DenseNumberTable(g.key, kn.logProb[k - 1]));
+    if (k < order) {
+      const w = kn.backoff[k - 1];
+      let m = 0;
+      for (let j = 0; j < g.n; j++) if (!Number.isNaN(w[j])) m++;
+      const keys = new Float64Array(m);
+      const values = new Float64Array(m);
+      m = 0;
+      for (let j = 0; j < g.n; j++) {
+        if (!Number.isNaN(w[j])) {
+          keys[m] = g.key[j];
+          values[m++] = w[j];
+        }
+      }
+      backoff.push(new DenseNumberTable(keys, values));
+    } else backoff.push(new Map());
+    children.push(k >= 2 ? new DenseChildrenTable(g, dense[k - 2]) : new Map());
+  }
+  return { tables: { logProb, backoff, children }, discounts: kn.discounts };
 }
 
 /** Chen & Goodman's D1, D2, D3+ from the count-of-counts of one order (zero denominators give 0; D_c clamped to [0, c]). */
@@ -240,7 +265,8 @@ export interface NgramJson {
 
 /**
  * An n-gram language model of any order: interpolated modified Kneser-Ney (default), add-k, or
- * stupid backoff. Counting is exact (JavaScript Maps over packed integer keys); probabilities are
+ * stupid backoff. Counting is exact (dense integer ids per order in typed arrays, `countDense`;
+ * string keys for vocabularies too large to pack); probabilities are
  * float64. Implements `LanguageModel`, so `generate`/`stream`/`beamSearch` work on it. Holds no
  * tensors.
  *
@@ -313,6 +339,16 @@ export class NgramModel implements LanguageModel {
       throw new InvalidArgumentError(`Argument 'tokenizer' passed to '${fn}' must have vocabSize ${c.vocabSize}, but got ${tokenizer.vocabSize}.`);
     }
     const model = new NgramModel(c, tokenizer);
+    if (model.keyer.numeric) {
+      // Integer ids per order in typed arrays (countDense); Maps only for the query tables.
+      const dense = countDense(sequences, c.order, c.vocabSize, c.bosId, c.eosId);
+      if (c.smoothing === 'kneser-ney') {
+        const built = denseTables(dense, c.order, c.vocabSize, c.bosId);
+        model.tables = built.tables;
+        (model as unknown as { discounts: number[][] }).discounts = built.discounts;
+      } else model.raw = model.buildRaw(denseToMaps(dense));
+      return model;
+    }
     const raw = countNgrams(sequences, c.order, model.keyer, c.bosId, c.eosId);
     if (c.smoothing === 'kneser-ney') {
       const built = buildKneserNey(raw, c.order, c.vocabSize, model.keyer, c.bosId);
@@ -398,7 +434,8 @@ export class NgramModel implements LanguageModel {
         if (bo !== undefined) for (let w = 0; w < V; w++) out[w] += bo;
         if (kids) {
           const win = window.slice(from);
-          for (const w of kids) {
+          for (let j = 0; j < kids.length; j++) {
+            const w = kids[j];
             win[len] = w;
             out[w] = t.logProb[len].get(kr.key(win, 0, len + 1))!;
           }
