@@ -6,8 +6,8 @@
 // bookkeeping, JS glue). Step times come from separate, unwrapped runs.
 // Run: node --import tsx --import ./packages/core/bench/from-source.mjs packages/core/bench/step-profile.bench.ts
 //   GEN_PROFILE_FAMILIES=vae,dcgan,gpt  GEN_PROFILE_MODES=wasm,native  GEN_PROFILE_SUITE=core-step-profile
-//   GEN_PROFILE_GENERIC=1 also runs each mode without the kernels this profile led to (stock Sum
-//   and GatherV2, Adam as ~15 elementwise kernels): before/after from one run.
+//   GEN_PROFILE_GENERIC=1 also runs each mode without the kernels this profile led to (stock Sum,
+//   GatherV2 and Identity, Adam as ~15 elementwise kernels): before/after from one run.
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -86,6 +86,8 @@ function useKernels({ mode, generic }: Variant): void {
   uninstallWasmKernelFixes();
   installWasmKernelFixes({ exclude: generic ? STEP_PROFILE_KERNELS : [] });
   if (mode === 'native' && !installNativeKernels().ok) throw new Error('native kernels did not install');
+  // @gen/native adds its own GenAdamUpdate; "before" has none.
+  if (generic && tf.getKernel('GenAdamUpdate', 'wasm') != null) tf.unregisterKernel('GenAdamUpdate', 'wasm');
 }
 
 // ---- the three steps ---------------------------------------------------------------------------
@@ -179,7 +181,7 @@ for (const family of families) {
     const profiledStep = profiled.reduce((a, b) => a + b, 0) / spec.steps;
     const kernelTotal = perStep([...stats.values()].reduce((a, s) => a + s.ms, 0));
     const ranked = [...stats.entries()].map(([name, s]) => ({ name, ms: perStep(s.ms), calls: s.calls / spec.steps })).sort((a, b) => b.ms - a.ms);
-    const tag = `${variant.mode === 'native' ? 'wasm + @gen/native' : 'wasm (JS kernel fixes)'}${withGeneric ? (variant.generic ? ', before (stock Sum/GatherV2, unfused Adam)' : ', after') : ''}`;
+    const tag = `${variant.mode === 'native' ? 'wasm + @gen/native' : 'wasm (JS kernel fixes)'}${withGeneric ? (variant.generic ? ', before (stock Sum/GatherV2/Identity, unfused Adam)' : ', after') : ''}`;
     const where = `load ${load()} on ${cpus().length} cores`;
     console.log(`\n${spec.label} — ${tag}: step ${stepMs.toFixed(1)} ms (profiled ${profiledStep.toFixed(1)} ms; kernels ${kernelTotal.toFixed(1)} ms, ${ranked.reduce((a, r) => a + r.calls, 0).toFixed(0)} kernel calls/step; ${where}; leaked ${leaked})`);
     for (const r of ranked.slice(0, 15)) console.log(`  ${r.name.padEnd(28)} ${r.ms.toFixed(2).padStart(8)} ms ${((100 * r.ms) / profiledStep).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0)} calls`);

@@ -225,3 +225,51 @@ describe('wasm Sum over leading axes and slice-copy GatherV2', () => {
     tf.dispose([x, bad, negative]);
   });
 });
+
+describe('wasm Identity shares data', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    installWasmKernelFixes();
+  });
+  afterAll(async () => {
+    await initBackend(suiteBackend as 'cpu' | 'wasm');
+  });
+
+  it.each([[[1]], [[7]], [[129, 7]]])('clone of %j keeps its values after the original is freed, and frees its memory', async (shape) => {
+    const bytesBefore = tf.memory().numBytes;
+    const x = randomNormal(7, shape as number[]);
+    const values = Array.from(await x.data());
+    const copy = tf.clone(x);
+    const backend = tf.backend() as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } };
+    expect(backend.dataIdMap.get(copy.dataId)).toBe(backend.dataIdMap.get(x.dataId)); // no copy made
+    x.dispose();
+    expect(Array.from(await copy.data())).toEqual(values);
+    copy.dispose();
+    expect(tf.memory().numBytes).toBe(bytesBefore);
+    await expectNoLeak(() => tf.tidy(() => tf.clone(tf.ones(shape as number[]))), 'clone');
+  });
+
+  it('a variable assigned after a clone leaves the clone unchanged; int32 and bool clone too', async () => {
+    const v = tf.variable(tf.tensor1d([1, 2, 3]));
+    const snapshot = tf.clone(v);
+    v.assign(tf.tensor1d([4, 5, 6]));
+    expect(Array.from(await snapshot.data())).toEqual([1, 2, 3]);
+    expect(Array.from(await v.data())).toEqual([4, 5, 6]);
+    const i = tf.tensor1d([1, -2], 'int32');
+    const b = tf.tensor1d([true, false], 'bool');
+    const [ic, bc] = [tf.clone(i), tf.clone(b)];
+    expect([ic.dtype, bc.dtype]).toEqual(['int32', 'bool']);
+    expect([Array.from(await ic.data()), Array.from(await bc.data())]).toEqual([[1, -2], [1, 0]]);
+    tf.dispose([v, snapshot, i, b, ic, bc]);
+  });
+
+  it('gradients that save tensors for the backward pass match the copying kernel', async () => {
+    const w = tf.variable(randomNormal(11, [129, 7]));
+    const x = randomNormal(12, [16, 129]);
+    const grad = () => tf.tidy(() => tf.variableGrads(() => tf.sum(tf.exp(tf.tanh(tf.matMul(x, w))))).grads[w.name]);
+    const { stock, ours } = await stockAndOurs(['Identity'], grad);
+    expect(ours).toEqual(stock);
+    await expectNoLeak(grad, 'gradient');
+    tf.dispose([w, x]);
+  });
+});

@@ -11,6 +11,9 @@
 // - GatherV2 runs a per-element strided C++ loop (~80 ns per element); here whole slices are
 //   copied with memmove (identical results, same index check and message; with batchDims > 0 the
 //   stock kernel reads the wrong batch, this one matches the cpu backend).
+// - Identity copies the whole buffer, and tfjs clones every tensor it saves for the backward pass
+//   (hundreds per GPT step); here it shares the data with a reference count, as the cpu backend
+//   does (tensors are immutable, and Variable.assign swaps data rather than writing into it).
 // - GenAdamUpdate (new, no tfjs counterpart): one pass of Adam/AdamW over param, grad and both
 //   moments instead of ~15 elementwise kernels; `adamUpdate` uses it where it is registered.
 // Figures: packages/core/bench/step-profile.bench.ts.
@@ -21,6 +24,7 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 type TensorInfo = tf.TensorInfo;
 
 interface WasmBackendLike {
+  incRef(dataId: object): void;
   wasm: { HEAPU8: Uint8Array };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   readSync(dataId: object): ArrayLike<number>;
@@ -29,13 +33,13 @@ interface WasmBackendLike {
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-const OVERRIDDEN = ['BatchMatMul', '_FusedMatMul', 'Log1p', 'OneHot', 'Sum', 'GatherV2'] as const;
+const OVERRIDDEN = ['BatchMatMul', '_FusedMatMul', 'Log1p', 'OneHot', 'Sum', 'GatherV2', 'Identity'] as const;
 const stock = new Map<string, tf.KernelConfig>();
 
 /** Kernels gen adds to the wasm backend (fused ops with no tfjs counterpart). */
 export const FUSED_WASM_KERNELS: readonly string[] = [ADAM_KERNEL];
 /** The kernels added after profiling whole training steps (the bench compares with and without). */
-export const STEP_PROFILE_KERNELS: readonly string[] = ['Sum', 'GatherV2', ADAM_KERNEL];
+export const STEP_PROFILE_KERNELS: readonly string[] = ['Sum', 'GatherV2', 'Identity', ADAM_KERNEL];
 const added = new Set<string>();
 
 function transposeLastTwo(x: TensorInfo, backend: WasmBackendLike, transposeKernel: tf.KernelFunc): TensorInfo {
@@ -173,6 +177,16 @@ function sliceCopyGather(original: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
+/** Identity that shares the input's data (reference counted) instead of copying it; strings keep the stock kernel. */
+function sharingIdentity(original: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as TensorInfo;
+    if (x.dtype === 'string') return original(args);
+    (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
 /** True while gen's faster wasm kernels are registered. */
 export function wasmKernelFixesInstalled(): boolean {
   return stock.size > 0;
@@ -180,8 +194,8 @@ export function wasmKernelFixesInstalled(): boolean {
 
 /**
  * Registers gen's wasm kernels: matmul with transposes (results identical to the stock kernels on
- * random shapes), an accurate Log1p, a float32 OneHot, leading-axes Sum, slice-copy GatherV2, and
- * the fused Adam update `GenAdamUpdate`. Called by `initBackend` when it selects wasm;
+ * random shapes), an accurate Log1p, a float32 OneHot, leading-axes Sum, slice-copy GatherV2, a
+ * sharing Identity, and the fused Adam update `GenAdamUpdate`. Called by `initBackend` when it selects wasm;
  * idempotent. Returns false when the wasm backend's kernels are not registered. `exclude` names
  * kernels to leave stock (or, for `GenAdamUpdate`, absent), to measure what each one does.
  *
@@ -201,6 +215,7 @@ export function installWasmKernelFixes(options: { exclude?: readonly string[] } 
     if (name === 'OneHot') return castingOneHot(original, cast.kernelFunc);
     if (name === 'Sum') return leadingAxesSum(original);
     if (name === 'GatherV2') return sliceCopyGather(original);
+    if (name === 'Identity') return sharingIdentity(original);
     return withExplicitTransposes(original, transpose.kernelFunc);
   };
   OVERRIDDEN.forEach((name, i) => {
@@ -224,6 +239,6 @@ export function uninstallWasmKernelFixes(): void {
     tf.registerKernel(original);
   }
   stock.clear();
-  for (const name of added) tf.unregisterKernel(name, 'wasm');
+  for (const name of added) if (tf.getKernel(name, 'wasm') != null) tf.unregisterKernel(name, 'wasm');
   added.clear();
 }
