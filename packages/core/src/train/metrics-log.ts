@@ -88,7 +88,8 @@ export class MetricsLog {
 
   /**
    * `[step + 1, value]` pairs (updates done, value) of a metric, loss component or evaluation
-   * result, over the rows that have it: the points of a training or validation curve.
+   * result, over the rows that have it: the points of a training or validation curve. Empty when
+   * no row has it (e.g. a run stopped before its first evaluation).
    *
    * @example
    * lineChartSvg([{ name: 'validation', points: log.series('valLoss') }]);
@@ -99,9 +100,6 @@ export class MetricsLog {
     for (const row of this.entries) {
       const value = fixed ? (row as unknown as Record<string, number>)[name] : row.parts[name] ?? row.evaluation?.[name];
       if (value !== undefined) out.push([row.step + 1, value]);
-    }
-    if (out.length === 0 && this.entries.length > 0) {
-      throw new InvalidArgumentError(`Argument 'name' passed to 'MetricsLog.series' must be a metric, loss component or evaluation result, but got ${describeValue(name)}.`);
     }
     return out;
   }
