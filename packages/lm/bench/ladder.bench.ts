@@ -6,11 +6,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { adam, adamW, initBackend, train } from '@gen/core';
+import { adam, adamW, initBackend, lineChartSvg } from '@gen/core';
 import { type BenchRow, recordResults, repoRoot } from '../../../scripts/bench/kit.js';
 // Until @gen/datasets is installed as a devDependency of @gen/lm, read it from source.
 import { loadMobyDick } from '@gen/datasets';
-import { CharTokenizer, Gpt, type LanguageModel, NgramModel, RnnLm, generate, lmBatches } from '../src/index.js';
+import { CharTokenizer, Gpt, type LanguageModel, NgramModel, RnnLm, generate, trainLm } from '../src/index.js';
 
 const backend = await initBackend((process.env.GEN_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm');
 const smoke = process.env.GEN_SMOKE === '1';
@@ -29,25 +29,36 @@ const samples: Record<string, string> = {};
 const row = (name: string, value: number, note: string) => rows.push({ name, ours: value, peer: null, peerName: '-', unit: 'bits/char', lowerIsBetter: true, note });
 console.log(`backend ${backend}; train ${trainIds.length} chars, validation ${evalIds.length} chars, vocab ${tok.vocabSize}, budget ${minutes} min per neural model`);
 
+const ngramBpc: Record<string, number> = {};
 for (const order of [2, 5]) {
   const t0 = performance.now();
   const lm = NgramModel.fit([trainIds], { order, vocabSize: tok.vocabSize, bosId: 0, eosId: 1 }, tok);
   const fitS = (performance.now() - t0) / 1000;
-  row(`${order === 2 ? 'bigram' : '5-gram'} (modified Kneser-Ney)`, await bpc(lm), `counted in ${fitS.toFixed(1)} s`);
+  ngramBpc[`${order}-gram KN`] = await bpc(lm);
+  row(`${order === 2 ? 'bigram' : '5-gram'} (modified Kneser-Ney)`, ngramBpc[`${order}-gram KN`], `counted in ${fitS.toFixed(1)} s`);
   samples[`${order}-gram`] = await sample(lm);
   lm.dispose();
 }
+
+// Validation loss every `every` steps (8 fixed batches of 16x64 windows of the held-out text) for
+// the curves in out/lm-ladder/validation.svg; its cost counts against the budget (about 1%).
+const curves: Array<{ name: string; points: Array<readonly [number, number]> }> = [];
+const curveData: Record<string, Array<[number, number]>> = {};
+const every = Number(process.env.GEN_LADDER_VAL_EVERY ?? (smoke ? 5 : 250));
 
 async function trainFor(name: string, lm: Gpt | RnnLm, optimizer: ReturnType<typeof adam>, contextLength: number, batchSize: number) {
   // The budget is checked after every step (a timer would not fire while the loop keeps the thread busy).
   const controller = new AbortController();
   const t0 = performance.now();
-  const result = await train({
+  const result = await trainLm(lm, {
     optimizer,
-    data: lmBatches(trainIds, { batchSize, contextLength, seed: 1 }),
-    lossFn: (b, _s, key) => lm.loss(b, { training: true, key }),
+    data: trainIds,
+    batchSize,
+    contextLength,
+    dataSeed: 1,
     steps: 1_000_000,
     seed: 2,
+    validation: { data: validIds, every, batches: smoke ? 1 : 8 },
     signal: controller.signal,
     onStep: () => {
       if (performance.now() - t0 > minutes * 60_000) controller.abort();
@@ -55,6 +66,9 @@ async function trainFor(name: string, lm: Gpt | RnnLm, optimizer: ReturnType<typ
     progress: false,
     log: { every: 100, write: (line) => console.log(`${name} ${line}`) },
   });
+  const points = result.metrics.series('valLoss').map(([s, v]) => [s, v / Math.LN2] as [number, number]);
+  curves.push({ name, points });
+  curveData[name] = points;
   return { steps: result.step, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -80,6 +94,12 @@ async function trainFor(name: string, lm: Gpt | RnnLm, optimizer: ReturnType<typ
 const outDir = join(repoRoot, 'out', 'lm-ladder');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'samples.json'), `${JSON.stringify(samples, null, 2)}\n`);
+// Validation curves (bits/char on the fixed held-out windows) with the n-grams as flat references.
+const lastStep = Math.max(1, ...curves.flatMap((c) => c.points.map(([s]) => s)));
+for (const [name, value] of Object.entries(ngramBpc)) curves.push({ name, points: [[0, value], [lastStep, value]] });
+writeFileSync(join(outDir, 'validation.svg'), lineChartSvg(curves, { title: `Moby Dick validation bits/char (${backend}, ${minutes} min per model)`, xLabel: 'step', yLabel: 'bits per character' }));
+writeFileSync(join(outDir, 'validation.json'), `${JSON.stringify({ every, curves: curveData, ngramBpc }, null, 2)}\n`);
+console.log(`wrote ${join(outDir, 'validation.svg')}`);
 for (const [k, v] of Object.entries(samples)) console.log(`--- ${k}: ${JSON.stringify(v)}`);
 if (!smoke) recordResults('lm-ladder', `Moby Dick character ladder: validation bits/char (last 10%), ${minutes} min budget per neural model, ${backend}`, 'node --import tsx packages/lm/bench/ladder.bench.ts', rows);
 else console.log(rows);
