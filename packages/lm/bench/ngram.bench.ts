@@ -3,7 +3,7 @@
 // Python reference (packages/lm/fixtures/kneser_ney_reference.py), and counting throughput.
 // Run: node --import tsx packages/lm/bench/ngram.bench.ts
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchRow, recordResults, repoRoot, runPython } from '../../../scripts/bench/kit.js';
 // Until @gen/datasets is installed as a devDependency of @gen/lm, read it from source.
@@ -21,13 +21,27 @@ const validIds = tok.encode(validText);
 const dir = mkdtempSync(join(tmpdir(), 'lm-ngram-'));
 writeFileSync(join(dir, 'train.txt'), trainText);
 writeFileSync(join(dir, 'valid.txt'), validText);
+const RUNS = 3;
 const rows: BenchRow[] = [];
 for (const order of [2, 5]) {
-  const t0 = performance.now();
-  const lm = NgramModel.fit([trainIds], { order, vocabSize: tok.vocabSize, bosId: 0, eosId: 1 }, tok);
-  const fitSeconds = (performance.now() - t0) / 1000;
-  const bpc = -lm.logProbSync(validIds) / validIds.length / Math.LN2;
-  const ref = runPython<{ bitsPerChar: number; tokensPerSecond: number }>(join(repoRoot, 'packages/lm/fixtures/kneser_ney_reference.py'), [join(dir, 'train.txt'), join(dir, 'valid.txt'), String(order)]);
+  // Best of RUNS on both sides (timeit's rule: the machine is shared, so the fastest run is the
+  // least disturbed one); our first fit is the cold one (JIT warming), reported in the note.
+  const load = loadavg()[0];
+  const fits: number[] = [];
+  let lm: NgramModel | undefined;
+  for (let r = 0; r < RUNS; r++) {
+    lm?.dispose();
+    const t0 = performance.now();
+    lm = NgramModel.fit([trainIds], { order, vocabSize: tok.vocabSize, bosId: 0, eosId: 1 }, tok);
+    fits.push((performance.now() - t0) / 1000);
+  }
+  const fitSeconds = Math.min(...fits);
+  const bpc = -lm!.logProbSync(validIds) / validIds.length / Math.LN2;
+  let ref = runPython<{ bitsPerChar: number; tokensPerSecond: number }>(join(repoRoot, 'packages/lm/fixtures/kneser_ney_reference.py'), [join(dir, 'train.txt'), join(dir, 'valid.txt'), String(order)]);
+  for (let r = 1; r < RUNS && ref.ok; r++) {
+    const again = runPython<{ bitsPerChar: number; tokensPerSecond: number }>(join(repoRoot, 'packages/lm/fixtures/kneser_ney_reference.py'), [join(dir, 'train.txt'), join(dir, 'valid.txt'), String(order)]);
+    if (again.ok && again.value.tokensPerSecond > ref.value.tokensPerSecond) ref = again;
+  }
   const rel = ref.ok ? Math.abs(bpc - ref.value.bitsPerChar) / ref.value.bitsPerChar : NaN;
   rows.push({
     name: `${order}-gram modified Kneser-Ney, validation bits/char (Moby Dick)`,
@@ -45,8 +59,9 @@ for (const order of [2, 5]) {
     peerName: 'pure-Python reference (dict counting)',
     unit: 'tokens/s',
     lowerIsBetter: false,
+    note: `best of ${RUNS} fits on both sides (our cold first fit: ${(trainIds.length / fits[0] / 1e6).toFixed(2)}M tokens/s); dense integer ids per order in typed arrays; 1-min load average ${load.toFixed(1)} at the start on this shared machine`,
   });
-  lm.dispose();
+  lm!.dispose();
 }
 if (!smoke) recordResults('lm-ngram', 'n-gram Kneser-Ney: agreement with the reference and counting throughput', 'node --import tsx packages/lm/bench/ngram.bench.ts', rows);
 else console.log(rows);
