@@ -86,13 +86,13 @@ describe('trainLm: validation loss, checkpoints, exact resume', () => {
     const r1 = await trainLm(a, { ...common, optimizer: aOpt, steps: 10, log: { every: 5, write: (l) => lines.push(l) } });
     expect(lines[1]).toMatch(/^step 10\/10 loss [0-9.]+ valLoss [0-9.]+ gradNorm/);
     const bytes = await a.save({ optimizer: aOpt, rng: r1.rng });
-    await trainLm(a, { ...common, optimizer: aOpt, seed: r1.rng, steps: 15 } as never);
+    await trainLm(a, { ...common, optimizer: aOpt, seed: r1.rng, steps: 15 });
     const b = await Gpt.load(bytes);
     const bOpt = adam(b.params as never, { lr: 3e-3 });
     const rng = b.restoreTraining(bytes, bOpt);
     expect(rng).toBeDefined();
     expect(bOpt.stepCount).toBe(10);
-    await trainLm(b, { ...common, optimizer: bOpt, seed: rng!, steps: 15 } as never);
+    await trainLm(b, { ...common, optimizer: bOpt, seed: rng!, steps: 15 });
     expect(maxDiff(paramValues(a), paramValues(b))).toBeLessThan(1e-6);
     // Without an optimizer the checkpoint holds weights only: restoreTraining refuses it.
     const weightsOnly = await a.save();

@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   MetricsLog,
   Optimizer,
+  type Rng,
   type Seed,
   type StepMetrics,
   type TrainData,
@@ -38,8 +39,11 @@ export interface TrainLmOptions {
   readonly data: LmTokens | TrainData<LmBatch>;
   /** Train until the optimizer has done this many updates in total (a resumed run does the rest). */
   readonly steps: number;
-  /** Seed of the per-step keys (dropout); replaced by the checkpoint's RNG key when resuming. */
-  readonly seed: Seed;
+  /**
+   * Seed of the per-step keys (dropout), or an `Rng` to draw from (advanced in place, e.g.
+   * `result.rng` of an earlier call); replaced by the checkpoint's RNG key when resuming.
+   */
+  readonly seed: Seed | Rng;
   /** Windows per batch for text/ids data. Default 16. */
   readonly batchSize?: number;
   /** Window length for text/ids data (and validation). Default: the GPT's contextLength; 64 for an RnnLm. */
@@ -186,14 +190,14 @@ export async function trainLm(model: Gpt | RnnLm, options: TrainLmOptions): Prom
   }
 
   try {
-    let rngOrSeed: Seed | ReturnType<Gpt['restoreTraining']> = seed;
-    if (resume !== undefined) rngOrSeed = model.restoreTraining(resume, optimizer) ?? seed;
+    let seedOrRng: Seed | Rng = seed;
+    if (resume !== undefined) seedOrRng = model.restoreTraining(resume, optimizer) ?? seed;
     return await train<LmBatch>({
       optimizer,
       data,
       lossFn: (batch, _step, key) => model.loss(batch, { training: true, key }),
       steps,
-      seed: rngOrSeed as never,
+      seed: seedOrRng,
       ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.progress !== undefined ? { progress: options.progress } : {}),
