@@ -458,7 +458,8 @@ __attribute__((noinline)) void AdamLoop(const float* __restrict__ p, const float
 // adam(heap, pOff, gOff, mOff, vOff, pOutOff, mOutOff, vOutOff, count, lr, beta1, beta2, eps,
 //      weightDecay, decoupled, step): one Adam/AdamW update (torch.optim.Adam / AdamW formulas, as
 //      @gen/core's adamUpdate), in float32 like its generic tfjs-op path; one pass over the
-//      tensors, vectorised (built with -fno-math-errno so that sqrt needs no errno branch).
+//      tensors, vectorised (built with -fno-math-errno so that sqrt needs no errno branch, and
+//      -fno-trapping-math so that float selects need no branch; no kernel reads FP exception flags).
 napi_value Adam(napi_env env, napi_callback_info info) {
   Args args;
   Heap heap;
@@ -487,6 +488,155 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   const float correction2 = float(std::sqrt(1.0 - std::pow(beta2, t)));
   const float epsilon = float(eps);
   AdamLoop(p, g, m, v, p2, m2, v2, count, l2, b1, c1, b2, c2, shrink, step_size, correction2, epsilon);
+  return Undefined(env);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise kernels that tfjs-backend-wasm runs as slow scalar loops (~3-13 ns per value on this
+// machine): exp, erf and leaky relu, the comparison a > b and select.
+
+enum Unary { kExp = 0, kErf = 1, kLeaky = 2 };
+
+// expf as Cephes computes it (exp(x) = 2^n exp(r), |r| <= ln2/2, degree-5 polynomial; about 1 ulp),
+// written so that the loop vectorises. Inputs outside [-87, 88] (including NaN and +-inf) are
+// then recomputed with std::exp, so overflow, underflow and denormal results stay exact.
+__attribute__((noinline)) void ExpLoop(const float* __restrict__ x, float* __restrict__ y, int64_t count) {
+  for (int64_t i = 0; i < count; i++) {
+    const float clamped = x[i] < -87.f ? -87.f : x[i];
+    const float v = clamped > 88.f ? 88.f : clamped;
+    // floor(v log2(e) + 1/2) by truncation of a positive value (v log2(e) lies in [-126, 127]).
+    const float n = static_cast<float>(static_cast<int32_t>(v * 1.44269504088896341f + 128.5f)) - 128.f;
+    float r = v - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    const float z = r * r;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    const float e = p * z + r + 1.f;
+    const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof(scale));
+    y[i] = e * scale;
+  }
+  for (int64_t i = 0; i < count; i++) {
+    if (!(x[i] >= -87.f && x[i] <= 88.f)) y[i] = std::exp(x[i]);
+  }
+}
+
+__attribute__((noinline)) void LeakyLoop(const float* __restrict__ x, float* __restrict__ y, int64_t count, float alpha) {
+  for (int64_t i = 0; i < count; i++) {
+    const float v = x[i];
+    const float scaled = alpha * v;
+    y[i] = v < 0.f ? scaled : v;
+  }
+}
+
+void UnaryLoop(int op, const float* x, float* y, int64_t count, float alpha) {
+  switch (op) {
+    case kExp:
+      ExpLoop(x, y, count);
+      break;
+    case kErf:
+      for (int64_t i = 0; i < count; i++) y[i] = std::erf(x[i]);
+      break;
+    case kLeaky:
+      LeakyLoop(x, y, count, alpha);
+      break;
+  }
+}
+
+// Resolves a byte region (bool tensors) of the heap, checking bounds.
+bool ByteRegion(Args* args, const Heap& heap, int64_t offset, int64_t count, const char* what, uint8_t** out) {
+  if (offset < 0 || count < 0 || static_cast<uint64_t>(offset) + static_cast<uint64_t>(count) > heap.length) {
+    return Throw(args->env, std::string("gen-native: ") + what + " lies outside the wasm heap");
+  }
+  *out = heap.data + offset;
+  return true;
+}
+
+// unary(heap, op, xOff, yOff, count, alpha): y = op(x).
+napi_value UnaryOp(napi_env env, napi_callback_info info) {
+  Args args;
+  Heap heap;
+  int64_t op, x_off, y_off, count;
+  double alpha;
+  if (!ReadArgs(env, info, &args, 6) || !GetHeap(&args, 0, &heap) || !GetInt(&args, 1, &op) ||
+      !GetInt(&args, 2, &x_off) || !GetInt(&args, 3, &y_off) || !GetInt(&args, 4, &count) ||
+      !GetDouble(&args, 5, &alpha)) {
+    return nullptr;
+  }
+  float *x, *y;
+  if (op < kExp || op > kLeaky) {
+    Throw(env, "gen-native: unknown unary op " + std::to_string(op));
+    return nullptr;
+  }
+  if (!Region(&args, heap, x_off, count, "x", &x) || !Region(&args, heap, y_off, count, "y", &y)) return nullptr;
+  UnaryLoop(static_cast<int>(op), x, y, count, static_cast<float>(alpha));
+  return Undefined(env);
+}
+
+__attribute__((noinline)) void GreaterLoop(const float* __restrict__ a, const float* __restrict__ b,
+                                           uint8_t* __restrict__ out, int64_t count, bool b_scalar) {
+  if (b_scalar) {
+    const float v = b[0];
+    for (int64_t i = 0; i < count; i++) out[i] = a[i] > v;
+  } else {
+    for (int64_t i = 0; i < count; i++) out[i] = a[i] > b[i];
+  }
+}
+
+// greater(heap, aOff, bOff, outOff, count, bScalar): out (bool) = a > b, b one value or count values.
+napi_value Greater(napi_env env, napi_callback_info info) {
+  Args args;
+  Heap heap;
+  int64_t a_off, b_off, out_off, count, b_scalar;
+  if (!ReadArgs(env, info, &args, 6) || !GetHeap(&args, 0, &heap) || !GetInt(&args, 1, &a_off) ||
+      !GetInt(&args, 2, &b_off) || !GetInt(&args, 3, &out_off) || !GetInt(&args, 4, &count) ||
+      !GetInt(&args, 5, &b_scalar)) {
+    return nullptr;
+  }
+  float *a, *b;
+  uint8_t* out;
+  if (!Region(&args, heap, a_off, count, "a", &a) || !Region(&args, heap, b_off, b_scalar ? 1 : count, "b", &b) ||
+      !ByteRegion(&args, heap, out_off, count, "out", &out)) {
+    return nullptr;
+  }
+  GreaterLoop(a, b, out, count, b_scalar != 0);
+  return Undefined(env);
+}
+
+__attribute__((noinline)) void SelectLoop(const uint8_t* __restrict__ c, const float* __restrict__ t,
+                                          const float* __restrict__ e, float* __restrict__ out, int64_t count) {
+  // A bitwise blend rather than a branch: random masks would mispredict, and this vectorises.
+  const uint32_t* __restrict__ tb = reinterpret_cast<const uint32_t*>(t);
+  const uint32_t* __restrict__ eb = reinterpret_cast<const uint32_t*>(e);
+  uint32_t* __restrict__ ob = reinterpret_cast<uint32_t*>(out);
+  for (int64_t i = 0; i < count; i++) {
+    const uint32_t mask = 0u - static_cast<uint32_t>(c[i] != 0);
+    ob[i] = (tb[i] & mask) | (eb[i] & ~mask);
+  }
+}
+
+// select(heap, condOff, tOff, eOff, outOff, count): out = cond ? t : e (cond bool, one shape).
+napi_value Select(napi_env env, napi_callback_info info) {
+  Args args;
+  Heap heap;
+  int64_t c_off, t_off, e_off, out_off, count;
+  if (!ReadArgs(env, info, &args, 6) || !GetHeap(&args, 0, &heap) || !GetInt(&args, 1, &c_off) ||
+      !GetInt(&args, 2, &t_off) || !GetInt(&args, 3, &e_off) || !GetInt(&args, 4, &out_off) ||
+      !GetInt(&args, 5, &count)) {
+    return nullptr;
+  }
+  uint8_t* c;
+  float *t, *e, *out;
+  if (!ByteRegion(&args, heap, c_off, count, "condition", &c) || !Region(&args, heap, t_off, count, "t", &t) ||
+      !Region(&args, heap, e_off, count, "e", &e) || !Region(&args, heap, out_off, count, "out", &out)) {
+    return nullptr;
+  }
+  SelectLoop(c, t, e, out, count);
   return Undefined(env);
 }
 
@@ -528,6 +678,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, UnaryOp, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"greater", nullptr, Greater, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"select", nullptr, Select, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

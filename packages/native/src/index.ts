@@ -2,13 +2,16 @@
 // place on the wasm heap by an N-API addon (OpenBLAS on Linux, Accelerate on macOS).
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './addon.js';
-import { adamUpdate, batchMatMul, conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedMatMul } from './kernels.js';
+import { adamUpdate, batchMatMul, conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedMatMul, greater, select, unary } from './kernels.js';
 
 /**
  * The wasm kernels that `installNativeKernels` replaces (or, for Conv2DBackpropFilter and
  * @gen/core's fused Adam update GenAdamUpdate, adds when absent).
  */
-export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'GenAdamUpdate'] as const;
+export const NATIVE_KERNELS = [
+  'BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'GenAdamUpdate',
+  'Exp', 'Erf', 'LeakyRelu', 'Greater', 'Select',
+] as const;
 
 /** What `installNativeKernels` did. */
 export interface NativeInstallResult {
@@ -28,6 +31,11 @@ const FACTORIES: Record<(typeof NATIVE_KERNELS)[number], Factory> = {
   Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter as Factory,
   GenAdamUpdate: adamUpdate as Factory,
+  Exp: unary('Exp'),
+  Erf: unary('Erf'),
+  LeakyRelu: unary('LeakyRelu'),
+  Greater: greater,
+  Select: select,
 };
 
 /** Per kernel: the config registered before ours (undefined when there was none) and ours. */

@@ -13,7 +13,7 @@ type TensorInfo = tf.TensorInfo;
 interface WasmBackend {
   wasm: { HEAPU8: Uint8Array };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  makeOutput(shape: number[], dtype: 'float32' | 'bool'): TensorInfo;
 }
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, prelu: 3, leakyrelu: 4, sigmoid: 5, elu: 6 };
@@ -278,5 +278,50 @@ export function adamUpdate(addon: NativeAddon, previous: tf.KernelFunc | undefin
       ...outs.map((t) => offsetOf(backend, t)) as [number, number, number], count, a.lr, a.beta1, a.beta2, a.eps,
       a.weightDecay, a.decoupled ? 1 : 0, a.step);
     return outs;
+  };
+}
+
+/** The addon's unary op codes. */
+const UNARY = { Exp: 0, Erf: 1, LeakyRelu: 2 } as const;
+
+/** Exp (vectorised), Erf (libm) or LeakyRelu (vectorised) of a float32 tensor in C++. */
+export function unary(name: keyof typeof UNARY): (addon: NativeAddon, previous: tf.KernelFunc) => tf.KernelFunc {
+  return (addon, previous) => (args: KernelArgs) => {
+    const x = args.inputs.x as TensorInfo;
+    const count = size(x.shape);
+    if (x.dtype !== 'float32' || count === 0) return previous(args);
+    const alpha = name === 'LeakyRelu' ? (args.attrs as { alpha: number }).alpha : 0;
+    const backend = args.backend as unknown as WasmBackend;
+    const out = backend.makeOutput([...x.shape], 'float32');
+    addon.unary(heapOf(backend), UNARY[name], offsetOf(backend, x), offsetOf(backend, out), count, alpha);
+    return out;
+  };
+}
+
+/** Greater of float32 tensors of one shape, or against one value (relu and leaky-relu masks). */
+export function greater(addon: NativeAddon, previous: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    const count = size(a.shape);
+    const bScalar = size(b.shape) === 1 && b.shape.length <= a.shape.length;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || count === 0 || (!bScalar && !sameShape(a.shape, b.shape))) return previous(args);
+    const backend = args.backend as unknown as WasmBackend;
+    const out = backend.makeOutput([...a.shape], 'bool');
+    addon.greater(heapOf(backend), offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), count, bScalar ? 1 : 0);
+    return out;
+  };
+}
+
+/** Select (tf.where) of float32 tensors with a bool condition, all of one shape. */
+export function select(addon: NativeAddon, previous: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const { condition, t, e } = args.inputs as { condition: TensorInfo; t: TensorInfo; e: TensorInfo };
+    const count = size(t.shape);
+    if (condition.dtype !== 'bool' || t.dtype !== 'float32' || e.dtype !== 'float32' || count === 0 ||
+      !sameShape(condition.shape, t.shape) || !sameShape(e.shape, t.shape)) return previous(args);
+    const backend = args.backend as unknown as WasmBackend;
+    const out = backend.makeOutput([...t.shape], 'float32');
+    addon.select(heapOf(backend), offsetOf(backend, condition), offsetOf(backend, t), offsetOf(backend, e), offsetOf(backend, out), count);
+    return out;
   };
 }
