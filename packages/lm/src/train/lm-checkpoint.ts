@@ -32,7 +32,10 @@ export interface LmSaveOptions {
   readonly trainState?: TrainState;
   /** Or: save this optimizer's slots and step now (the one bound to the model's params). */
   readonly optimizer?: Optimizer;
-  /** With `optimizer`: the training `Rng` (`result.rng` of `train`), saved as its key. */
+  /**
+   * With `optimizer`: the training `Rng` (`result.rng` of `train`), saved as its key. Without it
+   * the checkpoint holds no RNG key, and a resumed run draws its keys from the seed it is given.
+   */
   readonly rng?: Rng;
 }
 

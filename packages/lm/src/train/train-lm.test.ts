@@ -94,6 +94,10 @@ describe('trainLm: validation loss, checkpoints, exact resume', () => {
     expect(bOpt.stepCount).toBe(10);
     await trainLm(b, { ...common, optimizer: bOpt, seed: rng!, steps: 15 });
     expect(maxDiff(paramValues(a), paramValues(b))).toBeLessThan(1e-6);
+    await expectNoLeak(async () => {
+      await a.save({ optimizer: aOpt, rng: r1.rng });
+      b.restoreTraining(bytes, bOpt);
+    }, 'save({optimizer, rng}) and restoreTraining');
     // Without an optimizer the checkpoint holds weights only: restoreTraining refuses it.
     const weightsOnly = await a.save();
     expect(() => b.restoreTraining(weightsOnly, bOpt)).toThrow(/holds no optimizer state/);
