@@ -7,7 +7,10 @@
 // Run: node --import tsx --import ./packages/core/bench/from-source.mjs packages/core/bench/step-profile.bench.ts
 //   GEN_PROFILE_FAMILIES=vae,dcgan,gpt  GEN_PROFILE_MODES=wasm,native  GEN_PROFILE_SUITE=core-step-profile
 //   GEN_PROFILE_GENERIC=1 also runs each mode without the kernels this profile led to (stock Sum,
-//   GatherV2 and Identity, Adam as ~15 elementwise kernels): before/after from one run.
+//   GatherV2 and Identity, Adam as ~15 elementwise kernels; with native, wasm's own Exp, Erf,
+//   LeakyRelu, Greater, Select and leading-axes Sum): before/after from one run.
+// DCGAN runs with @gen/native only (plain wasm has no Conv2DBackpropFilter; GEN_PROFILE_DCGAN_WASM=1
+// runs core's fallback, seconds per step).
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -80,14 +83,24 @@ function unwrapKernels(): void {
 
 type Variant = { mode: 'wasm' | 'native'; generic: boolean };
 
-/** `generic`: without the kernels added after this profile (stock Sum and GatherV2, unfused Adam). */
+/** @gen/native's kernels added after this profile (the "before" runs restore what was there). */
+const NATIVE_STEP_KERNELS = ['GenAdamUpdate', 'Exp', 'Erf', 'LeakyRelu', 'Greater', 'Select', 'Sum'];
+
+/**
+ * `generic`: without the kernels added after this profile (stock Sum, GatherV2 and Identity, Adam
+ * as ~15 elementwise kernels, and with native, wasm's own Exp, Erf, LeakyRelu, Greater, Select).
+ */
 function useKernels({ mode, generic }: Variant): void {
   uninstallNativeKernels();
   uninstallWasmKernelFixes();
   installWasmKernelFixes({ exclude: generic ? STEP_PROFILE_KERNELS : [] });
+  const previous = new Map(NATIVE_STEP_KERNELS.map((name) => [name, tf.getKernel(name, 'wasm')]));
   if (mode === 'native' && !installNativeKernels().ok) throw new Error('native kernels did not install');
-  // @gen/native adds its own GenAdamUpdate; "before" has none.
-  if (generic && tf.getKernel('GenAdamUpdate', 'wasm') != null) tf.unregisterKernel('GenAdamUpdate', 'wasm');
+  if (!generic) return;
+  for (const [name, config] of previous) {
+    if (tf.getKernel(name, 'wasm') != null) tf.unregisterKernel(name, 'wasm');
+    if (config) tf.registerKernel(config);
+  }
 }
 
 // ---- the three steps ---------------------------------------------------------------------------
@@ -170,7 +183,10 @@ for (const family of families) {
     const before = tf.memory().numTensors;
     const model = spec.make();
     await model.run(2); // warm-up
+    const cpuStart = process.cpuUsage();
     const stepMs = median(await model.run(spec.steps));
+    const cpuUsed = process.cpuUsage(cpuStart);
+    const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000 / spec.steps;
     stats.clear();
     wrapKernels();
     const profiled = await model.run(spec.steps);
@@ -181,12 +197,12 @@ for (const family of families) {
     const profiledStep = profiled.reduce((a, b) => a + b, 0) / spec.steps;
     const kernelTotal = perStep([...stats.values()].reduce((a, s) => a + s.ms, 0));
     const ranked = [...stats.entries()].map(([name, s]) => ({ name, ms: perStep(s.ms), calls: s.calls / spec.steps })).sort((a, b) => b.ms - a.ms);
-    const tag = `${variant.mode === 'native' ? 'wasm + @gen/native' : 'wasm (JS kernel fixes)'}${withGeneric ? (variant.generic ? ', before (stock Sum/GatherV2/Identity, unfused Adam)' : ', after') : ''}`;
+    const tag = `${variant.mode === 'native' ? 'wasm + @gen/native' : 'wasm (JS kernel fixes)'}${withGeneric ? (variant.generic ? ', before' : ', after') : ''}`;
     const where = `load ${load()} on ${cpus().length} cores`;
-    console.log(`\n${spec.label} — ${tag}: step ${stepMs.toFixed(1)} ms (profiled ${profiledStep.toFixed(1)} ms; kernels ${kernelTotal.toFixed(1)} ms, ${ranked.reduce((a, r) => a + r.calls, 0).toFixed(0)} kernel calls/step; ${where}; leaked ${leaked})`);
+    console.log(`\n${spec.label} — ${tag}: step ${stepMs.toFixed(1)} ms, ${cpuMs.toFixed(1)} ms CPU (profiled ${profiledStep.toFixed(1)} ms; kernels ${kernelTotal.toFixed(1)} ms, ${ranked.reduce((a, r) => a + r.calls, 0).toFixed(0)} kernel calls/step; ${where}; leaked ${leaked})`);
     for (const r of ranked.slice(0, 15)) console.log(`  ${r.name.padEnd(28)} ${r.ms.toFixed(2).padStart(8)} ms ${((100 * r.ms) / profiledStep).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0)} calls`);
     console.log(`  ${'(outside kernels)'.padEnd(28)} ${(profiledStep - kernelTotal).toFixed(2).padStart(8)} ms ${((100 * (profiledStep - kernelTotal)) / profiledStep).toFixed(1).padStart(5)}%`);
-    rows.push({ name: `${spec.label}, ${tag}: step time`, ours: stepMs, peer: null, peerName: '-', unit: 'ms', lowerIsBetter: true, note: `${ranked.reduce((a, r) => a + r.calls, 0).toFixed(0)} kernel calls per step; ${where}; tensors leaked: ${leaked}` });
+    rows.push({ name: `${spec.label}, ${tag}: step time`, ours: stepMs, peer: null, peerName: '-', unit: 'ms', lowerIsBetter: true, note: `median wall time; ${cpuMs.toFixed(1)} ms CPU per step (all threads); ${ranked.reduce((a, r) => a + r.calls, 0).toFixed(0)} kernel calls per step; ${where}; tensors leaked: ${leaked}` });
     for (const [i, r] of ranked.slice(0, 5).entries()) {
       rows.push({ name: `${spec.label}, ${tag}: kernel #${i + 1} ${r.name}`, ours: r.ms, peer: null, peerName: '-', unit: 'ms/step', lowerIsBetter: true, note: `${((100 * r.ms) / profiledStep).toFixed(1)}% of the profiled step, ${r.calls.toFixed(0)} calls` });
     }

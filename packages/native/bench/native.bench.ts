@@ -2,11 +2,12 @@
 // (1) the MLP VAE step of packages/core/bench/vae-step.bench.ts (784-400-20, batch 128, Adam);
 // (2) conv2d forward / input gradient / filter gradient GFLOP/s on DCGAN and U-Net shapes;
 // (3) a 28x28 DCGAN training step (batch 64, Adam).
+// Both steps use @gen/core's adam optimizer (what gen's models use), as PyTorch uses torch.optim.Adam.
 // Run: pnpm --filter @gen/core build && node --import tsx packages/native/bench/native.bench.ts
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { initBackend, installWasmKernelFixes, randomNormal, randomUniform, uninstallWasmKernelFixes } from '@gen/core';
+import { adam as adamOptimizer, initBackend, installWasmKernelFixes, randomNormal, randomUniform, uninstallWasmKernelFixes, type Optimizer } from '@gen/core';
 import { recordResults, runPython, timeMs, type BenchRow } from '../../../scripts/bench/kit.js';
 import { installNativeKernels, nativeKernelsInfo, setNativeThreads, uninstallNativeKernels } from '../src/index.js';
 
@@ -34,16 +35,14 @@ function useKernels(mode: Mode): void {
   if (mode === 'native' && !installNativeKernels().ok) throw new Error('native kernels did not install');
 }
 
-/** Adam step of `vars` with first/second moments `m`, `v` (same formula as vae-step.bench.ts). */
-function adam(vars: tf.Variable[], grads: Record<string, tf.Tensor>, m: tf.Variable[], v: tf.Variable[], t: number, lr: number, beta1: number, beta2 = 0.999) {
-  vars.forEach((variable, i) => {
-    const g = grads[variable.name];
-    m[i].assign(tf.add(tf.mul(m[i], beta1), tf.mul(g, 1 - beta1)));
-    v[i].assign(tf.add(tf.mul(v[i], beta2), tf.mul(tf.square(g), 1 - beta2)));
-    const mHat = tf.div(m[i], 1 - beta1 ** t);
-    const vHat = tf.div(v[i], 1 - beta2 ** t);
-    variable.assign(tf.sub(variable, tf.mul(lr, tf.div(mHat, tf.add(tf.sqrt(vHat), 1e-8)))));
-  });
+/** @gen/core's Adam over `vars` (its fused update kernel where installed, else ~15 tfjs ops per tensor). */
+function makeAdam(vars: tf.Variable[], lr: number, beta1: number): { step(grads: Record<string, tf.Tensor>): void; dispose(): void } {
+  const params = Object.fromEntries(vars.map((v, i) => [`p${i}`, v]));
+  const optimizer: Optimizer = adamOptimizer(params, { lr, beta1, beta2: 0.999, eps: 1e-8 });
+  return {
+    step: (grads) => optimizer.step(Object.fromEntries(vars.map((v, i) => [`p${i}`, grads[v.name]]))),
+    dispose: () => optimizer.dispose(),
+  };
 }
 
 /** BCE with logits, summed: max(l, 0) - l y + log(1 + exp(-|l|)). */
@@ -63,13 +62,10 @@ function makeVaeStep() {
   });
   const layers = { enc: dense(1, D, H), mu: dense(2, H, Z), logVar: dense(3, H, Z), dec1: dense(4, Z, H), dec2: dense(5, H, D) };
   const vars = Object.values(layers).flatMap((l) => [l.w, l.b]);
-  const m = vars.map((v) => tf.variable(tf.zerosLike(v)));
-  const v2 = vars.map((v) => tf.variable(tf.zerosLike(v)));
+  const optimizer = makeAdam(vars, 1e-3, 0.9);
   const x = tf.tidy(() => tf.cast(tf.greater(randomUniform(6, [B, D]), 0.5), 'float32'));
   const eps = randomNormal(7, [B, Z]);
-  let t = 0;
   const step = () => {
-    t += 1;
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
         const h = tf.relu(tf.add(tf.matMul(x, layers.enc.w), layers.enc.b));
@@ -82,11 +78,11 @@ function makeVaeStep() {
         const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar))));
         return tf.div(tf.add(bce, kl), B);
       }, vars);
-      adam(vars, grads, m, v2, t, 1e-3, 0.9);
+      optimizer.step(grads);
       return value;
     });
   };
-  return { step, dispose: () => tf.dispose([...vars, ...m, ...v2, x, eps]) };
+  return { step, dispose: () => { optimizer.dispose(); tf.dispose([...vars, x, eps]); } };
 }
 
 async function timeSteps(make: () => { step: () => void; dispose: () => void }, repeats: number, warmup = 2): Promise<number> {
@@ -204,8 +200,7 @@ function makeDcganStep() {
   };
   const gVars = Object.values(g);
   const dVars = Object.values(d);
-  const moments = (vars: tf.Variable[]) => vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v))));
-  const [gm, gv, dm, dv] = [moments(gVars), moments(gVars), moments(dVars), moments(dVars)];
+  const [gOpt, dOpt] = [makeAdam(gVars, 2e-4, 0.5), makeAdam(dVars, 2e-4, 0.5)];
   const real = tf.tidy(() => tf.sub(tf.mul(randomUniform(31, [GB, 28, 28, 1]), 2), 1));
   const z = randomNormal(32, [GB, GZ]);
   const generate = () => {
@@ -218,18 +213,16 @@ function makeDcganStep() {
     const h2 = tf.leakyRelu(tf.add(tf.conv2d(h1 as tf.Tensor4D, d.c2 as tf.Tensor4D, 2, 'same'), d.c2B), 0.2);
     return tf.add(tf.matMul(tf.reshape(h2, [GB, 7 * 7 * 128]), d.fcW), d.fcB);
   };
-  let t = 0;
   const step = () => {
-    t += 1;
     tf.tidy(() => {
       const fake = tf.tidy(generate); // no gradient to the generator in the discriminator step
       const dStep = tf.variableGrads(() => tf.div(tf.add(bceWithLogits(discriminate(real), 1), bceWithLogits(discriminate(fake), 0)), GB), dVars);
-      adam(dVars, dStep.grads, dm, dv, t, 2e-4, 0.5);
+      dOpt.step(dStep.grads);
       const gStep = tf.variableGrads(() => tf.div(bceWithLogits(discriminate(generate()), 1), GB), gVars);
-      adam(gVars, gStep.grads, gm, gv, t, 2e-4, 0.5);
+      gOpt.step(gStep.grads);
     });
   };
-  return { step, dispose: () => tf.dispose([...gVars, ...dVars, ...gm, ...gv, ...dm, ...dv, real, z]) };
+  return { step, dispose: () => { gOpt.dispose(); dOpt.dispose(); tf.dispose([...gVars, ...dVars, real, z]); } };
 }
 
 useKernels('native');

@@ -640,6 +640,35 @@ napi_value Select(napi_env env, napi_callback_info info) {
   return Undefined(env);
 }
 
+// sumRows(heap, xOff, outOff, rows, cols): out[c] = sum over r of x[r, c], rows added in order in
+// float (the order of the stock wasm Sum after its transpose, so the results are identical),
+// vectorised across columns. Bias and norm-scale gradients are such sums over leading axes.
+__attribute__((noinline)) void SumRowsLoop(const float* __restrict__ x, float* __restrict__ out, int64_t rows, int64_t cols) {
+  for (int64_t c = 0; c < cols; c++) out[c] = x[c];
+  for (int64_t r = 1; r < rows; r++) {
+    const float* __restrict__ row = x + r * cols;
+    for (int64_t c = 0; c < cols; c++) out[c] += row[c];
+  }
+}
+
+napi_value SumRows(napi_env env, napi_callback_info info) {
+  Args args;
+  Heap heap;
+  int64_t x_off, out_off, rows, cols;
+  if (!ReadArgs(env, info, &args, 5) || !GetHeap(&args, 0, &heap) || !GetInt(&args, 1, &x_off) ||
+      !GetInt(&args, 2, &out_off) || !GetInt(&args, 3, &rows) || !GetInt(&args, 4, &cols)) {
+    return nullptr;
+  }
+  float *x, *out;
+  if (rows < 1 || cols < 1 || !Region(&args, heap, x_off, rows * cols, "x", &x) ||
+      !Region(&args, heap, out_off, cols, "out", &out)) {
+    if (rows < 1 || cols < 1) Throw(env, "gen-native: sumRows needs positive sizes");
+    return nullptr;
+  }
+  SumRowsLoop(x, out, rows, cols);
+  return Undefined(env);
+}
+
 // info() -> { blas, threads }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value result, blas, threads;
@@ -681,6 +710,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", nullptr, UnaryOp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"greater", nullptr, Greater, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"select", nullptr, Select, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

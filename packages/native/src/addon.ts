@@ -52,6 +52,7 @@ export interface NativeAddon {
   unary(heap: ArrayBuffer, op: number, xOffset: number, yOffset: number, count: number, alpha: number): void;
   greater(heap: ArrayBuffer, aOffset: number, bOffset: number, outOffset: number, count: number, bScalar: number): void;
   select(heap: ArrayBuffer, conditionOffset: number, tOffset: number, eOffset: number, outOffset: number, count: number): void;
+  sumRows(heap: ArrayBuffer, xOffset: number, outOffset: number, rows: number, cols: number): void;
   info(): { blas: string; threads: number };
   setThreads(n: number): void;
 }

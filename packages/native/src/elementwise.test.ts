@@ -91,3 +91,27 @@ describe.skipIf(skipReason !== undefined)('native elementwise kernels on wasm', 
     tf.dispose([i, row, col]);
   });
 });
+
+describe.skipIf(skipReason !== undefined)('native Sum over leading axes on wasm', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    expect(installNativeKernels().ok).toBe(true);
+    await initBackend(suiteBackend);
+  });
+
+  const cases: Array<[number[], number | number[], boolean]> = [];
+  for (const a of [1, 7, 129]) for (const b of [1, 7, 129]) cases.push([[a, b], 0, a % 2 === 1 && b === 7]);
+  cases.push([[3, 7, 129], [0, 1], false], [[3, 7, 129], [0, 1], true], [[64, 14, 14, 32], [0, 1, 2], false], [[3, 7, 5], [1, 0], false], [[3, 7, 5], 2, false], [[3, 7, 5], [0, 2], false]);
+
+  it.each(cases)('sum of %j over %j (keepDims %s) is identical to the stock kernel', async (shape, axis, keepDims) => {
+    const values = randomArray(shape.length, shape.reduce((p, d) => p * d, 1));
+    const { stock, native } = await stockAndNative(() => tf.sum(tf.tensor(values, shape), axis, keepDims));
+    expect(Array.from(native[0])).toEqual(Array.from(stock[0]));
+    expect(installNativeKernels().ok).toBe(true);
+    const x = tf.tensor(values, shape);
+    await expectNoLeak(() => tf.sum(x, axis, keepDims), 'native sum');
+    x.dispose();
+  });
+});

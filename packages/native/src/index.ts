@@ -2,7 +2,7 @@
 // place on the wasm heap by an N-API addon (OpenBLAS on Linux, Accelerate on macOS).
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './addon.js';
-import { adamUpdate, batchMatMul, conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedMatMul, greater, select, unary } from './kernels.js';
+import { adamUpdate, batchMatMul, conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedMatMul, greater, select, sum, unary } from './kernels.js';
 
 /**
  * The wasm kernels that `installNativeKernels` replaces (or, for Conv2DBackpropFilter and
@@ -10,7 +10,7 @@ import { adamUpdate, batchMatMul, conv2D, conv2DBackpropFilter, conv2DBackpropIn
  */
 export const NATIVE_KERNELS = [
   'BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'GenAdamUpdate',
-  'Exp', 'Erf', 'LeakyRelu', 'Greater', 'Select',
+  'Exp', 'Erf', 'LeakyRelu', 'Greater', 'Select', 'Sum',
 ] as const;
 
 /** What `installNativeKernels` did. */
@@ -36,6 +36,7 @@ const FACTORIES: Record<(typeof NATIVE_KERNELS)[number], Factory> = {
   LeakyRelu: unary('LeakyRelu'),
   Greater: greater,
   Select: select,
+  Sum: sum,
 };
 
 /** Per kernel: the config registered before ours (undefined when there was none) and ours. */

@@ -325,3 +325,23 @@ export function select(addon: NativeAddon, previous: tf.KernelFunc): tf.KernelFu
     return out;
   };
 }
+
+/** Sum of a float32 tensor over its leading axes (given in order), as column sums; else `previous`. */
+export function sum(addon: NativeAddon, previous: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as TensorInfo;
+    const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    if (x.dtype !== 'float32' || rank < 2) return previous(args);
+    const axes = tf.util.parseAxisParam(axis, x.shape);
+    if (axes.length === 0 || axes.length >= rank || !axes.every((a, i) => a === i)) return previous(args);
+    const kept = x.shape.slice(axes.length);
+    const rows = size(x.shape.slice(0, axes.length));
+    const cols = size(kept);
+    if (rows === 0 || cols === 0) return previous(args);
+    const backend = args.backend as unknown as WasmBackend;
+    const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
+    addon.sumRows(heapOf(backend), offsetOf(backend, x), offsetOf(backend, out), rows, cols);
+    return out;
+  };
+}
