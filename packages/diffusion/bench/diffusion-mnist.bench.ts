@@ -108,10 +108,14 @@ const ema = new ExponentialMovingAverage(net.variables, { decay: emaDecay, warmu
 const runConfig = { model: modelConfig, batch, lr, clipNorm, emaDecay };
 const checkpointPath = `${dir}/unet.safetensors`;
 let rng: Rng | number = 2;
+// Training wall time of the steps before this process (from the checkpoint), so a resumed run
+// reports the mean over all steps when the earlier processes recorded theirs.
+let priorMs: number | undefined;
+let priorSteps = 0;
 if (existsSync(checkpointPath)) {
   // Resume: params, Adam slots, EMA averages and the Rng, saved as one checkpoint file.
   const ckpt = await loadCheckpointFile(checkpointPath);
-  const meta = ckpt.config as { run: unknown; optimizer: TrainState['optimizer']['config']; ema: { config: { decay: number; warmup: boolean }; step: number } };
+  const meta = ckpt.config as { run: unknown; optimizer: TrainState['optimizer']['config']; ema: { config: { decay: number; warmup: boolean }; step: number }; trainMs?: number };
   if (JSON.stringify(meta.run) === JSON.stringify(runConfig)) {
     const extra = flattenParams(ckpt.optimizerState ?? {});
     const pick = (prefix: string) => Object.fromEntries(Object.entries(extra).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
@@ -123,6 +127,8 @@ if (existsSync(checkpointPath)) {
       ema: { config: meta.ema.config, step: meta.ema.step, shadow: pick('ema.') },
     };
     rng = restoreTrainState(state, optimizer, ema);
+    priorMs = meta.trainMs;
+    priorSteps = ckpt.step;
     console.log(`resumed from ${checkpointPath} at step ${ckpt.step}`);
   } else console.log(`ignoring ${checkpointPath}: it was made with another config`);
   tf.dispose([...Object.values(flattenParams(ckpt.params)), ...Object.values(flattenParams(ckpt.optimizerState ?? {}))]);
@@ -203,13 +209,20 @@ const qResult = await train({
         optimizerState: unflattenParams(optimizerState),
         step: state.step,
         rngState: state.rng,
-        config: { run: runConfig, optimizer: state.optimizer.config, ema: { config: state.ema!.config, step: state.ema!.step } } as never,
+        config: {
+          run: runConfig,
+          optimizer: state.optimizer.config,
+          ema: { config: state.ema!.config, step: state.ema!.step },
+          ...(priorSteps === 0 || priorMs !== undefined ? { trainMs: (priorMs ?? 0) + (performance.now() - trainStart) } : {}),
+        } as never,
       });
     },
   },
 });
 const trainedNow = optimizer.stepCount - startStep;
-const qTrainMs = trainedNow > 0 ? (performance.now() - trainStart) / trainedNow : NaN;
+const nowMs = performance.now() - trainStart;
+const timedAll = priorSteps === 0 || priorMs !== undefined;
+const qTrainMs = timedAll ? ((priorMs ?? 0) + nowMs) / optimizer.stepCount : trainedNow > 0 ? nowMs / trainedNow : NaN;
 const finalLoss = qResult.metrics.rows.length > 0 ? qResult.metrics.mean('loss', Math.min(100, qResult.metrics.rows.length)) : NaN;
 console.log(`trained to step ${optimizer.stepCount} (${trainedNow} now, ${qTrainMs.toFixed(1)} ms/step), load ${fmtLoad()}`);
 ema.copyTo();
@@ -243,7 +256,7 @@ rows.push(
     peerName: qPeerName,
     unit: 'ms',
     lowerIsBetter: true,
-    note: `mean over the ${trainedNow} steps this process trained (a resumed run times only its own steps), under the load of a shared machine; final loss (mean of the last 100 steps) ours ${finalLoss.toFixed(4)}, peer ${qPeer.ok ? qPeer.value.finalLoss.toFixed(4) : 'n/a'}`,
+    note: `mean wall time over ${timedAll ? `all ${optimizer.stepCount} steps` : `the last ${trainedNow} steps (this process resumed a run that did not record its time)`} (including the in-training agreement checks) under the load of a shared machine, vs the peer's mean over its ${steps} steps; final loss (mean of the last 100 steps) ours ${finalLoss.toFixed(4)}, peer ${qPeer.ok ? qPeer.value.finalLoss.toFixed(4) : 'n/a'}`,
   },
   { name: `U-Net guided sampling step (${numSamples} digits in chunks of 200, model on 2 x 200)`, ours: qSampleMs, peer: qPeer.ok ? qPeer.value.sampleStepMs : null, peerName: qPeerName, unit: 'ms', lowerIsBetter: true },
 );
