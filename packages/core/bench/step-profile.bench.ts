@@ -3,7 +3,7 @@
 // (@gen/lm, 4 layers / 4 heads / d128 / context 128, batch 16, AdamW), each with gen's JS wasm
 // kernels alone and with @gen/native. Every registered wasm kernel is wrapped with a timer that
 // counts its own (exclusive) time; "outside kernels" is the rest of the step (tape, gradient
-// bookkeeping, JS glue). Step times come from separate, unwrapped runs.
+// bookkeeping, JS glue). Step times come from unwrapped steps, before and after interleaved.
 // Run: node --import tsx --import ./packages/core/bench/from-source.mjs packages/core/bench/step-profile.bench.ts
 //   GEN_PROFILE_FAMILIES=vae,dcgan,gpt  GEN_PROFILE_MODES=wasm,native  GEN_PROFILE_SUITE=core-step-profile
 //   GEN_PROFILE_GENERIC=1 also runs each mode without the kernels this profile led to (stock Sum,
@@ -173,40 +173,63 @@ void adam;
 
 const rows: BenchRow[] = [];
 const load = () => loadavg()[0].toFixed(2);
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+const tagOf = (variant: Variant) =>
+  `${variant.mode === 'native' ? 'wasm + @gen/native' : 'wasm (JS kernel fixes)'}${withGeneric ? (variant.generic ? ', before' : ', after') : ''}`;
+
 for (const family of families) {
   const spec = FAMILIES[family];
   if (!spec) throw new Error(`unknown family '${family}' (vae, dcgan, gpt)`);
-  const variants: Variant[] = modes.flatMap((mode) => (withGeneric ? [{ mode, generic: true }, { mode, generic: false }] : [{ mode, generic: false }]));
-  for (const variant of variants) {
-    if (variant.mode === 'wasm' && family === 'dcgan' && process.env.GEN_PROFILE_DCGAN_WASM !== '1') continue;
-    useKernels(variant);
+  for (const mode of modes) {
+    if (mode === 'wasm' && family === 'dcgan' && process.env.GEN_PROFILE_DCGAN_WASM !== '1') continue;
+    const variants: Variant[] = withGeneric ? [{ mode, generic: true }, { mode, generic: false }] : [{ mode, generic: false }];
     const before = tf.memory().numTensors;
     const model = spec.make();
+    useKernels(variants[0]);
     await model.run(2); // warm-up
-    const cpuStart = process.cpuUsage();
-    const stepMs = median(await model.run(spec.steps));
-    const cpuUsed = process.cpuUsage(cpuStart);
-    const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000 / spec.steps;
-    stats.clear();
-    wrapKernels();
-    const profiled = await model.run(spec.steps);
-    unwrapKernels();
+    // Step times with the variants interleaved step by step (one model; the kernels are swapped
+    // between steps), so that load from other processes hits both alike.
+    const wall = variants.map(() => [] as number[]);
+    const cpuMs = variants.map(() => 0);
+    for (let i = 0; i < spec.steps; i++) {
+      for (let j = 0; j < variants.length; j++) {
+        const v = (i + j) % variants.length;
+        useKernels(variants[v]);
+        const c0 = cpuNow();
+        wall[v].push(...(await model.run(1)));
+        cpuMs[v] += (cpuNow() - c0) / spec.steps;
+      }
+    }
+    for (const [v, variant] of variants.entries()) {
+      useKernels(variant);
+      stats.clear();
+      wrapKernels();
+      const profiled = await model.run(spec.steps);
+      unwrapKernels();
+      const stepMs = median(wall[v]);
+      const minMs = Math.min(...wall[v]);
+      const perStep = (ms: number) => ms / spec.steps;
+      const profiledStep = profiled.reduce((a, b) => a + b, 0) / spec.steps;
+      const kernelTotal = perStep([...stats.values()].reduce((a, s) => a + s.ms, 0));
+      const ranked = [...stats.entries()].map(([name, s]) => ({ name, ms: perStep(s.ms), calls: s.calls / spec.steps })).sort((a, b) => b.ms - a.ms);
+      const calls = ranked.reduce((a, r) => a + r.calls, 0).toFixed(0);
+      const tag = tagOf(variant);
+      const where = `load ${load()} on ${cpus().length} cores`;
+      console.log(`\n${spec.label} — ${tag}: step ${stepMs.toFixed(1)} ms (min ${minMs.toFixed(1)}), ${cpuMs[v].toFixed(1)} ms CPU (profiled ${profiledStep.toFixed(1)} ms; kernels ${kernelTotal.toFixed(1)} ms, ${calls} kernel calls/step; ${where})`);
+      for (const r of ranked.slice(0, 15)) console.log(`  ${r.name.padEnd(28)} ${r.ms.toFixed(2).padStart(8)} ms ${((100 * r.ms) / profiledStep).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0)} calls`);
+      console.log(`  ${'(outside kernels)'.padEnd(28)} ${(profiledStep - kernelTotal).toFixed(2).padStart(8)} ms ${((100 * (profiledStep - kernelTotal)) / profiledStep).toFixed(1).padStart(5)}%`);
+      rows.push({ name: `${spec.label}, ${tag}: step time`, ours: stepMs, peer: null, peerName: '-', unit: 'ms', lowerIsBetter: true, note: `median of ${spec.steps} steps interleaved with the other variant (fastest ${minMs.toFixed(1)} ms); ${cpuMs[v].toFixed(1)} ms CPU per step (all threads); ${calls} kernel calls per step; ${where}` });
+      for (const [i, r] of ranked.slice(0, 5).entries()) {
+        rows.push({ name: `${spec.label}, ${tag}: kernel #${i + 1} ${r.name}`, ours: r.ms, peer: null, peerName: '-', unit: 'ms/step', lowerIsBetter: true, note: `${((100 * r.ms) / profiledStep).toFixed(1)}% of the profiled step, ${r.calls.toFixed(0)} calls` });
+      }
+      rows.push({ name: `${spec.label}, ${tag}: outside kernels`, ours: profiledStep - kernelTotal, peer: null, peerName: '-', unit: 'ms/step', lowerIsBetter: true, note: `${((100 * (profiledStep - kernelTotal)) / profiledStep).toFixed(1)}% of the profiled step (engine, tape, JS glue)` });
+    }
     model.dispose();
     const leaked = tf.memory().numTensors - before;
-    const perStep = (ms: number) => ms / spec.steps;
-    const profiledStep = profiled.reduce((a, b) => a + b, 0) / spec.steps;
-    const kernelTotal = perStep([...stats.values()].reduce((a, s) => a + s.ms, 0));
-    const ranked = [...stats.entries()].map(([name, s]) => ({ name, ms: perStep(s.ms), calls: s.calls / spec.steps })).sort((a, b) => b.ms - a.ms);
-    const tag = `${variant.mode === 'native' ? 'wasm + @gen/native' : 'wasm (JS kernel fixes)'}${withGeneric ? (variant.generic ? ', before' : ', after') : ''}`;
-    const where = `load ${load()} on ${cpus().length} cores`;
-    console.log(`\n${spec.label} — ${tag}: step ${stepMs.toFixed(1)} ms, ${cpuMs.toFixed(1)} ms CPU (profiled ${profiledStep.toFixed(1)} ms; kernels ${kernelTotal.toFixed(1)} ms, ${ranked.reduce((a, r) => a + r.calls, 0).toFixed(0)} kernel calls/step; ${where}; leaked ${leaked})`);
-    for (const r of ranked.slice(0, 15)) console.log(`  ${r.name.padEnd(28)} ${r.ms.toFixed(2).padStart(8)} ms ${((100 * r.ms) / profiledStep).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0)} calls`);
-    console.log(`  ${'(outside kernels)'.padEnd(28)} ${(profiledStep - kernelTotal).toFixed(2).padStart(8)} ms ${((100 * (profiledStep - kernelTotal)) / profiledStep).toFixed(1).padStart(5)}%`);
-    rows.push({ name: `${spec.label}, ${tag}: step time`, ours: stepMs, peer: null, peerName: '-', unit: 'ms', lowerIsBetter: true, note: `median wall time; ${cpuMs.toFixed(1)} ms CPU per step (all threads); ${ranked.reduce((a, r) => a + r.calls, 0).toFixed(0)} kernel calls per step; ${where}; tensors leaked: ${leaked}` });
-    for (const [i, r] of ranked.slice(0, 5).entries()) {
-      rows.push({ name: `${spec.label}, ${tag}: kernel #${i + 1} ${r.name}`, ours: r.ms, peer: null, peerName: '-', unit: 'ms/step', lowerIsBetter: true, note: `${((100 * r.ms) / profiledStep).toFixed(1)}% of the profiled step, ${r.calls.toFixed(0)} calls` });
-    }
-    rows.push({ name: `${spec.label}, ${tag}: outside kernels`, ours: profiledStep - kernelTotal, peer: null, peerName: '-', unit: 'ms/step', lowerIsBetter: true, note: `${((100 * (profiledStep - kernelTotal)) / profiledStep).toFixed(1)}% of the profiled step (engine, tape, JS glue)` });
+    if (leaked !== 0) throw new Error(`${spec.label} (${mode}) leaked ${leaked} tensors`);
   }
 }
 recordResults(suite, 'Training step profile per model family on wasm: step time and the top-5 kernels by own time', 'node --import tsx --import ./packages/core/bench/from-source.mjs packages/core/bench/step-profile.bench.ts', rows);
