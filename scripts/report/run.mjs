@@ -2,12 +2,14 @@
 // screenshot check of out/report.html (check-report.mjs). Last line: `report: N passed, N failed`;
 // exit code 1 on any failure. Assumes the packages are built (`pnpm build`), as CI does before.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = process.env.GEN_REPORT_OUT ?? join(repo, 'out');
+// A report left from an earlier run must not pass for this one.
+for (const file of ['report.html', 'summary.json', 'report.png']) rmSync(join(out, file), { force: true });
 const started = performance.now();
 const demo = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'examples', 'src', 'demo.ts'), '--budget', 'smoke', '--out', out], { cwd: repo, stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? 'true' } });
 const demoSeconds = (performance.now() - started) / 1000;

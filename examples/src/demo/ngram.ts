@@ -8,8 +8,8 @@ import type { Budget, DemoContext, FamilyRunner, SectionResult } from './types.j
 /** Orders fitted, and how many held-out names score them (all of them outside smoke). */
 export const NGRAM_BUDGETS: Record<Budget, { maxOrder: number; validNames: number }> = {
   smoke: { maxOrder: 3, validNames: 100 },
-  small: { maxOrder: 6, validNames: Infinity },
-  full: { maxOrder: 8, validNames: Infinity },
+  small: { maxOrder: 8, validNames: Infinity },
+  full: { maxOrder: 10, validNames: Infinity },
 };
 
 async function run({ budget }: DemoContext): Promise<SectionResult> {

@@ -44,7 +44,7 @@ async function run({ budget, log }: DemoContext): Promise<SectionResult> {
     family: 'transformer',
     title: 'Small transformer (GPT) on first names',
     description: `@gen/lm Gpt: ${numLayers} layers, ${HEADS} heads, width ${dModel}, rotary positions, context ${CONTEXT}, dropout 0.1; AdamW 2e-3 for ${result.step} steps of ${BATCH} windows over the training names joined as <s>name</s>...; the same ${valid.length} held-out names as the n-grams score it.`,
-    figures: [{ kind: 'svg', file: 'transformer-loss.svg', caption: 'training loss per character (dropout on)', svg: curve }],
+    figures: [{ kind: 'svg', file: 'transformer-loss.svg', caption: 'training loss per character (dropout on; windows see earlier names as context, held-out names are scored alone, so the two are not directly comparable)', svg: curve }],
     metrics: [
       { name: 'held-out bits per character', value: bpc.value, unit: 'bits/char', meaning: 'mean -log2 p(next character) on held-out names, end of name included; lower is better; compare with the n-gram section' },
       { name: 'held-out perplexity per character', value: 2 ** bpc.value, unit: '', meaning: 'the number of equally likely next characters the model is as unsure as; lower is better' },
