@@ -1,22 +1,26 @@
 // Where a training step's time goes, per kernel, for each model family on the wasm backend: the MLP
-// VAE (@gen/vae, 784-400-20, batch 128, Adam), DCGAN-28 (@gen/gan preset, batch 64, Adam) and GPT
-// (@gen/lm, 4 layers / 4 heads / d128 / context 128, batch 16, AdamW), each with gen's JS wasm
+// VAE (@gen/vae, 784-400-20, batch 128, Adam), DCGAN-28 (@gen/gan preset, batch 64, Adam), the
+// class-conditional U-Net of the MNIST diffusion bench (@gen/diffusion, base 16, mults [1,2,2],
+// batch 32, Adam) and GPT (@gen/lm, 4 layers / 4 heads / d128 / context 128, batch 16, AdamW), each with gen's JS wasm
 // kernels alone and with @gen/native. Every registered wasm kernel is wrapped with a timer that
 // counts its own (exclusive) time; "outside kernels" is the rest of the step (tape, gradient
 // bookkeeping, JS glue). Step times come from unwrapped steps, before and after interleaved.
 // Run: node --import tsx --import ./packages/core/bench/from-source.mjs packages/core/bench/step-profile.bench.ts
-//   GEN_PROFILE_FAMILIES=vae,dcgan,gpt  GEN_PROFILE_MODES=wasm,native  GEN_PROFILE_SUITE=core-step-profile
+//   GEN_PROFILE_FAMILIES=vae,dcgan,unet,gpt  GEN_PROFILE_MODES=wasm,native  GEN_PROFILE_SUITE=core-step-profile
 //   GEN_PROFILE_GENERIC=1 also runs each mode without the kernels this profile led to (stock Sum,
 //   GatherV2 and Identity, Adam as ~15 elementwise kernels; with native, wasm's own Exp, Erf,
 //   LeakyRelu, Greater, Select and leading-axes Sum): before/after from one run.
-// DCGAN runs with @gen/native only (plain wasm has no Conv2DBackpropFilter; GEN_PROFILE_DCGAN_WASM=1
-// runs core's fallback, seconds per step).
+// DCGAN and the U-Net run with @gen/native only (plain wasm has no Conv2DBackpropFilter;
+// GEN_PROFILE_CONV_WASM=1 runs core's fallback, seconds per step). The U-Net's group norm fix (one op
+// with a hand-written gradient instead of a composite of ~20 ops) is not a kernel swap, so it has no
+// "before" here; its before/after is in the commit that made it (936187b: 520 -> 300 ms CPU per step).
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { adam, adamW, initBackend, installWasmKernelFixes, randomUniform, train } from '@gen/core';
 import { installNativeKernels, uninstallNativeKernels } from '@gen/native';
+import { DDPMScheduler, UNet, diffusionLoss } from '@gen/diffusion';
 import { Gan } from '@gen/gan';
 import { CharTokenizer, Gpt, lmBatches } from '@gen/lm';
 import { Vae } from '@gen/vae';
@@ -27,7 +31,7 @@ process.env.GEN_NATIVE = '0'; // this bench installs the native kernels itself
 await initBackend('wasm');
 delete process.env.GEN_NATIVE;
 
-const families = (process.env.GEN_PROFILE_FAMILIES ?? 'vae,dcgan,gpt').split(',');
+const families = (process.env.GEN_PROFILE_FAMILIES ?? 'vae,dcgan,unet,gpt').split(',');
 const modes = (process.env.GEN_PROFILE_MODES ?? 'wasm,native').split(',') as Array<'wasm' | 'native'>;
 const suite = process.env.GEN_PROFILE_SUITE ?? 'core-step-profile';
 const withGeneric = process.env.GEN_PROFILE_GENERIC === '1';
@@ -103,7 +107,7 @@ function useKernels({ mode, generic }: Variant): void {
   }
 }
 
-// ---- the three steps ---------------------------------------------------------------------------
+// ---- the four steps ---------------------------------------------------------------------------
 
 interface Family {
   /** Runs `n` training steps, returns each step's wall time in ms. */
@@ -144,6 +148,34 @@ function makeDcgan(): Family {
   };
 }
 
+function makeUnet(): Family {
+  const net = UNet.create(0, { inChannels: 1, baseChannels: 16, channelMults: [1, 2, 2], numGroups: 8, numHeads: 4, numClasses: 10 });
+  const schedule = new DDPMScheduler({ betaSchedule: 'squaredcos_cap_v2', predictionType: 'v_prediction' });
+  const optimizer = adam(net.variables, { lr: 1e-3 });
+  const x0 = tf.tidy(() => tf.sub(tf.mul(randomUniform(1, [32, 28, 28, 1]), 2), 1));
+  const labels = tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10), 'int32');
+  return {
+    async run(n) {
+      const steps = optimizer.stepCount + n; // train's steps count in total
+      const result = await train({
+        optimizer,
+        steps,
+        seed: 0,
+        data: () => ({ x: x0, y: labels }),
+        disposeBatches: false,
+        lossFn: ({ x, y }, _s, key) => diffusionLoss({ model: net.denoiser, alphasCumprod: schedule.alphasCumprod, x0: x, key, predictionType: 'v_prediction', classLabels: y as tf.Tensor1D, labelDropout: 0.1, nullLabel: 10, minSnrGamma: 5 }),
+        progress: false,
+      });
+      return result.metrics.rows.map((r) => r.stepMs);
+    },
+    dispose: () => {
+      tf.dispose([x0, labels]);
+      optimizer.dispose();
+      net.dispose();
+    },
+  };
+}
+
 function makeGpt(): Family {
   const alphabet = Array.from({ length: 63 }, (_, i) => String.fromCharCode(48 + i)).join('');
   const tok = CharTokenizer.train(alphabet);
@@ -167,9 +199,9 @@ function makeGpt(): Family {
 const FAMILIES: Record<string, { label: string; make: () => Family; steps: number }> = {
   vae: { label: 'MLP VAE 784-400-20, batch 128, Adam', make: makeVae, steps: STEPS * 2 },
   dcgan: { label: 'DCGAN-28 (32 channels, latent 64), batch 64, Adam', make: makeDcgan, steps: STEPS },
+  unet: { label: 'U-Net base 16 [1,2,2] (MNIST diffusion bench), batch 32, Adam', make: makeUnet, steps: STEPS },
   gpt: { label: 'GPT 4L/4H/d128/ctx128, batch 16, AdamW', make: makeGpt, steps: Math.max(3, STEPS / 2) },
 };
-void adam;
 
 const rows: BenchRow[] = [];
 const load = () => loadavg()[0].toFixed(2);
@@ -182,9 +214,9 @@ const tagOf = (variant: Variant) =>
 
 for (const family of families) {
   const spec = FAMILIES[family];
-  if (!spec) throw new Error(`unknown family '${family}' (vae, dcgan, gpt)`);
+  if (!spec) throw new Error(`unknown family '${family}' (vae, dcgan, unet, gpt)`);
   for (const mode of modes) {
-    if (mode === 'wasm' && family === 'dcgan' && process.env.GEN_PROFILE_DCGAN_WASM !== '1') continue;
+    if (mode === 'wasm' && (family === 'dcgan' || family === 'unet') && process.env.GEN_PROFILE_CONV_WASM !== '1') continue;
     const variants: Variant[] = withGeneric ? [{ mode, generic: true }, { mode, generic: false }] : [{ mode, generic: false }];
     const before = tf.memory().numTensors;
     const model = spec.make();
