@@ -1,0 +1,78 @@
+// 2-D diffusion: an MLP denoiser learns to predict the noise added to points of a toy data set
+// (DDPM training, epsilon target, min-SNR weighting); samples come from DDIM in 20 steps, always
+// from the same starting noise, so the picture changes only because the model does. The network
+// is small (2 hidden layers of 64) so that it also trains at a few steps per second on WebGPU's
+// software adapter (SwiftShader) in CI.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, adam, foldIn, synthetic2d, train } from '@gen/core';
+import { DDIMScheduler, DDPMScheduler, MlpDenoiser, diffusionLoss, generate } from '@gen/diffusion';
+import type { Dataset2D, SampleView, StartOptions } from '../../protocol.js';
+import { ENDLESS, extentOf, restoreTrainCheckpoint, saveTrainCheckpoint, type ModelAdapter, type ModelFactory } from '../model.js';
+
+const NUM_POINTS = 8192;
+const BATCH = 256;
+const NUM_SAMPLES = 500;
+const SAMPLING_STEPS = 20;
+
+interface Settings {
+  dataset: Dataset2D;
+  seed: number;
+}
+
+async function build(settings: Settings, checkpoint?: Uint8Array): Promise<ModelAdapter> {
+  const { dataset, seed } = settings;
+  const points = synthetic2d(dataset, { n: NUM_POINTS, seed });
+  const data = tf.tensor2d(points.x, [points.n, 2]); // [n, 2]
+  // One training schedule (linear betas, T = 1000); DDIM samples from the same alphas.
+  const schedule = new DDPMScheduler({ predictionType: 'epsilon', timestepSpacing: 'trailing' });
+  const shown = points.x.slice(0, 2 * 2000); // the data drawn behind the samples
+  const extent = extentOf(points.x);
+  // x0 estimates clipped to the drawn square: an untrained denoiser's would land far outside it.
+  const sampler = new DDIMScheduler({ ...schedule.config, clipSample: true, clipSampleRange: extent });
+  const model = MlpDenoiser.create(foldIn(seed, 1), { dataDim: 2, hidden: 64, depth: 2 });
+  const optimizer = adam(model.variables, { lr: 2e-3 });
+  let rng = new Rng(foldIn(seed, 2));
+  if (checkpoint) rng = restoreTrainCheckpoint(checkpoint, optimizer);
+
+  return {
+    name: 'diffusion-2d',
+    get step() {
+      return optimizer.stepCount;
+    },
+    async train(signal, onStep) {
+      await train({
+        optimizer,
+        seed: rng,
+        steps: ENDLESS,
+        signal,
+        progress: false,
+        // Batch of step s: a window of the (already shuffled) points, a function of s alone.
+        data: (step) => tf.tidy(() => tf.slice(data, [(step * BATCH) % (NUM_POINTS - BATCH), 0], [BATCH, 2])),
+        lossFn: (x0, _step, key) =>
+          diffusionLoss({ model: model.denoiser, alphasCumprod: schedule.alphasCumprod, x0, key, predictionType: 'epsilon', minSnrGamma: 5 }),
+        onStep: (m) => onStep(m.step + 1, m.loss),
+      });
+    },
+    async samples(signal): Promise<SampleView> {
+      const x = await generate({ model: model.denoiser, scheduler: sampler, numInferenceSteps: SAMPLING_STEPS, shape: [NUM_SAMPLES, 2], seed: foldIn(seed, 3), signal });
+      const values = (await x.data()) as Float32Array; // [NUM_SAMPLES, 2]
+      x.dispose();
+      return { kind: 'points', points: values, data: shown, extent };
+    },
+    save: () => saveTrainCheckpoint(optimizer, rng, { playground: 'diffusion-2d', dataset, seed }),
+    dispose() {
+      tf.dispose(data);
+      optimizer.dispose();
+      model.dispose();
+      schedule.dispose();
+      sampler.dispose();
+    },
+  };
+}
+
+export const diffusion2d: ModelFactory = {
+  name: 'diffusion-2d',
+  create: (options: StartOptions) => build({ dataset: options.dataset, seed: options.seed }),
+  recognises: (config) => (config as { playground?: string })?.playground === 'diffusion-2d',
+  load: (bytes, config) => build(config as Settings, bytes),
+};
