@@ -1,7 +1,7 @@
 // The whole test run, as CI runs it: build, type-check, lint, unit tests on cpu and on wasm, the
-// browser suite on webgpu, the fresh-app test, the examples in smoke mode and the demo report.
-// Every step runs even if an earlier one fails, so one run reports everything; the last line is
-// the totals: "N passed, N failed".
+// browser suite on webgpu, the fresh-app test, the examples in smoke mode, the demo report and the
+// browser playground. Every step runs even if an earlier one fails, so one run reports everything;
+// the last line is the totals: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +64,8 @@ counted('fresh-app test', 'fresh-app', 'node', ['scripts/fresh-app/run.mjs']);
 counted('examples in smoke mode', 'examples', 'node', ['--import', 'tsx', 'examples/src/run-example.ts', '--smoke-all']);
 // `pnpm demo` at the smoke budget, then out/report.html rendered and checked in headless Chromium.
 counted('demo report in headless Chromium', 'report-run', 'node', ['scripts/report/run.mjs']);
+// The browser playground (examples/web): trains each model in a Web Worker on webgpu in Chromium.
+counted('browser playground on webgpu', 'playground', 'node', ['examples/web/test/playground.test.mjs']);
 
 console.log('\n=== summary');
 for (const row of rows) {
