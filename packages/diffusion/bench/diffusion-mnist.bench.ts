@@ -112,10 +112,12 @@ let rng: Rng | number = 2;
 // reports the mean over all steps when the earlier processes recorded theirs.
 let priorMs: number | undefined;
 let priorSteps = 0;
+// Losses of the last 100 steps, kept in the checkpoint so a run resumed at its end still reports them.
+const recentLosses: number[] = [];
 if (existsSync(checkpointPath)) {
   // Resume: params, Adam slots, EMA averages and the Rng, saved as one checkpoint file.
   const ckpt = await loadCheckpointFile(checkpointPath);
-  const meta = ckpt.config as { run: unknown; optimizer: TrainState['optimizer']['config']; ema: { config: { decay: number; warmup: boolean }; step: number }; trainMs?: number };
+  const meta = ckpt.config as { run: unknown; optimizer: TrainState['optimizer']['config']; ema: { config: { decay: number; warmup: boolean }; step: number }; trainMs?: number; recentLosses?: number[] };
   if (JSON.stringify(meta.run) === JSON.stringify(runConfig)) {
     const extra = flattenParams(ckpt.optimizerState ?? {});
     const pick = (prefix: string) => Object.fromEntries(Object.entries(extra).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
@@ -129,6 +131,7 @@ if (existsSync(checkpointPath)) {
     rng = restoreTrainState(state, optimizer, ema);
     priorMs = meta.trainMs;
     priorSteps = ckpt.step;
+    recentLosses.push(...(meta.recentLosses ?? []));
     console.log(`resumed from ${checkpointPath} at step ${ckpt.step}`);
   } else console.log(`ignoring ${checkpointPath}: it was made with another config`);
   tf.dispose([...Object.values(flattenParams(ckpt.params)), ...Object.values(flattenParams(ckpt.optimizerState ?? {}))]);
@@ -180,7 +183,7 @@ async function quality(samples: tf.Tensor, withFid: boolean): Promise<{ agreemen
   return { agreement: agree / n, fid };
 }
 const trainStart = performance.now();
-const qResult = await train({
+await train({
   optimizer,
   ema,
   clipNorm,
@@ -189,6 +192,10 @@ const qResult = await train({
   data: batchAt,
   lossFn: (b, _step, key) => diffusionLoss({ model: net.denoiser, alphasCumprod: scheduler.alphasCumprod, x0: b.x, key, predictionType: 'v_prediction', classLabels: b.y, labelDropout: 0.1, nullLabel: 10, minSnrGamma: 5 }),
   progress: false,
+  onStep: (m) => {
+    recentLosses.push(m.loss);
+    if (recentLosses.length > 100) recentLosses.shift();
+  },
   log: { every: smoke ? 1 : 50, write: (line) => console.log(`${line} | load ${fmtLoad()}`) },
   // A quick look at quality while training: 100 guided digits, 10 DPM-Solver++ steps, EMA weights.
   evaluate: {
@@ -214,6 +221,7 @@ const qResult = await train({
           optimizer: state.optimizer.config,
           ema: { config: state.ema!.config, step: state.ema!.step },
           ...(priorSteps === 0 || priorMs !== undefined ? { trainMs: (priorMs ?? 0) + (performance.now() - trainStart) } : {}),
+          recentLosses,
         } as never,
       });
     },
@@ -223,8 +231,8 @@ const trainedNow = optimizer.stepCount - startStep;
 const nowMs = performance.now() - trainStart;
 const timedAll = priorSteps === 0 || priorMs !== undefined;
 const qTrainMs = timedAll ? ((priorMs ?? 0) + nowMs) / optimizer.stepCount : trainedNow > 0 ? nowMs / trainedNow : NaN;
-const finalLoss = qResult.metrics.rows.length > 0 ? qResult.metrics.mean('loss', Math.min(100, qResult.metrics.rows.length)) : NaN;
-console.log(`trained to step ${optimizer.stepCount} (${trainedNow} now, ${qTrainMs.toFixed(1)} ms/step), load ${fmtLoad()}`);
+const finalLoss = recentLosses.length > 0 ? recentLosses.reduce((a, b) => a + b, 0) / recentLosses.length : NaN;
+console.log(`trained to step ${optimizer.stepCount} (${trainedNow} now, ${qTrainMs.toFixed(1)} ms/step, loss of the last ${recentLosses.length} steps ${finalLoss.toFixed(4)}), load ${fmtLoad()}`);
 ema.copyTo();
 const sampleStart = performance.now();
 const ours = await sampleDigits(numSamples, samplingSteps, 4);
