@@ -1,7 +1,7 @@
 // Shared helpers for `pnpm bench`: timing, running the Python peer, and recording results that
 // scripts/bench/write-markdown.ts turns into BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +109,25 @@ export function runPython<T>(
 
 function machine(): string {
   const cpu = cpus()[0]?.model?.trim() ?? 'unknown CPU';
-  return `${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  return `${cpus().length} cores (${cpu}${cpuGeneration()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/**
+ * ", family F model M, AVX-512" from /proc/cpuinfo where it exists: virtual machines often name the
+ * CPU only "AMD EPYC", and the peers' speed depends on the generation (Debian's OpenBLAS 0.3.21 and
+ * PyTorch 1.13's oneDNN predate the newest cores and fall back to older kernels on them).
+ */
+function cpuGeneration(): string {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(info)?.[1]?.trim();
+    const family = field('cpu family');
+    const model = field('model');
+    const avx512 = /^flags\s*:.*\bavx512f\b/m.test(info) ? ', AVX-512' : '';
+    return family && model ? `, family ${family} model ${model}${avx512}` : '';
+  } catch {
+    return '';
+  }
 }
 
 /**

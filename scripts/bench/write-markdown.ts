@@ -69,6 +69,13 @@ The peers are NumPy, SciPy, scikit-learn and PyTorch from Debian's \`python3-*\`
 \`bash scripts/bench/setup-peers.sh\` installs them. A peer that could not run is reported as
 "peer absent: <reason>" (or "peer failed: <reason>") under its suite, never skipped silently; a
 dash in the peer column means the row has no peer by design (e.g. a quality target).
+
+Suites run on different dates may come from different machines of the same size: compare ratios
+within a section, not absolute figures across sections. The machine of the 2026-12-03 runs (CPU
+"family 26 model 2", AMD Zen 5) ran Debian's PyTorch 1.13 MLP VAE step in 20-24 ms, against
+6.3 ms on the machine of the 2026-11-22 runs (gen's native step: 8.7 ms, 12.3 ms there before the
+step-profile kernels); a likely cause is that PyTorch 1.13's oneDNN 2.6 and OpenBLAS 0.3.21
+predate Zen 5 and use generic kernels on it. Ratios against PyTorch are lower there for this reason.
 ${absentSummary}
 `;
 writeFileSync(join(repoRoot, 'BENCHMARKS.md'), header + sections.join('\n'));
