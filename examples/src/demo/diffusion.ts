@@ -4,7 +4,9 @@
 // shipped classifier reads each sample as the digit it was asked for.
 //
 // The model and budget are one table (DIFFUSION_BUDGETS): `denoiser: 'mlp'` (fast on CPU) or
-// `'unet'` (better digits, ~0.5 s per step of 32 on 2 CPU cores, so only for long budgets or GPUs).
+// `'unet'` (far better digits, ~0.26 s per step of 32 on 2 quiet CPU cores, so only for long
+// budgets or GPUs). The `full` budget is the recipe of packages/diffusion/bench/diffusion-mnist.bench.ts,
+// whose 1000 samples the shipped classifier read as the asked-for digit 99.7% of the time.
 import * as tf from '@tensorflow/tfjs-core';
 import { ExponentialMovingAverage, adam, batches, imageGrid, lineChartSvg, train as trainLoop } from '@gen/core';
 import { DPMSolverMultistepScheduler, MlpDenoiser, UNet, diffusionLoss, generate } from '@gen/diffusion';
@@ -30,7 +32,7 @@ export interface DiffusionBudget {
 export const DIFFUSION_BUDGETS: Record<Budget, DiffusionBudget> = {
   smoke: { denoiser: 'mlp', steps: 20, batchSize: 64, lr: 1e-3, hidden: 64, depth: 2, baseChannels: 8, channelMults: [1, 2], samplingSteps: 10 },
   small: { denoiser: 'mlp', steps: 1500, batchSize: 128, lr: 1e-3, hidden: 256, depth: 3, baseChannels: 16, channelMults: [1, 2, 2], samplingSteps: 25 },
-  full: { denoiser: 'mlp', steps: 6000, batchSize: 128, lr: 1e-3, hidden: 256, depth: 3, baseChannels: 16, channelMults: [1, 2, 2], samplingSteps: 25 },
+  full: { denoiser: 'unet', steps: 6000, batchSize: 32, lr: 1e-3, hidden: 256, depth: 3, baseChannels: 16, channelMults: [1, 2, 2], samplingSteps: 25 },
 };
 
 const GUIDANCE = 3;
@@ -55,6 +57,7 @@ async function run({ budget, log }: DemoContext): Promise<SectionResult> {
     ema,
     steps: b.steps,
     seed: 1,
+    clipNorm: b.denoiser === 'unet' ? 1 : undefined, // as in the U-Net bench
     data: batches(
       { x: { values: images, shape: [train.n, ...sampleShape] }, y: { values: Int32Array.from(train.labels), shape: [train.n] } },
       { batchSize: b.batchSize, shuffle: true, seed: 2, dropLast: true, epochs },
