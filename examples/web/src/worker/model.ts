@@ -9,10 +9,12 @@ import {
   loadCheckpoint,
   readSafetensorsHeader,
   saveCheckpoint,
+  train,
   unflattenParams,
   type JsonValue,
   type Optimizer,
   type ParamTree,
+  type TrainOptions,
 } from '@gen/core';
 import type { ModelName, SampleView, StartOptions } from '../protocol.js';
 
@@ -47,6 +49,18 @@ export interface ModelFactory {
 
 /** Training never "completes" in the playground: it runs until stopped. */
 export const ENDLESS = 1_000_000_000;
+
+/**
+ * `ModelAdapter.train` for a model trained with @gen/core's loop: runs until `signal` aborts,
+ * reporting every update (1-based) and its loss; keys come from `rng`, so a restored one continues.
+ */
+export async function trainUntilStopped<B>(
+  run: Pick<TrainOptions<B>, 'optimizer' | 'data' | 'lossFn'> & { rng: Rng },
+  signal: AbortSignal,
+  onStep: (step: number, loss: number) => Promise<void>,
+): Promise<void> {
+  await train({ optimizer: run.optimizer, data: run.data, lossFn: run.lossFn, seed: run.rng, steps: ENDLESS, signal, progress: false, onStep: (m) => onStep(m.step + 1, m.loss) });
+}
 
 /** The config JSON stored in a gen checkpoint, read from the header without creating tensors. */
 export function checkpointConfig(bytes: Uint8Array): unknown {

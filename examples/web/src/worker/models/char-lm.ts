@@ -3,11 +3,11 @@
 // names joined as <s>name</s><s>name</s>...; samples are eight names drawn with fixed seeds, all
 // eight at once (one forward pass per character instead of one per character per name).
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, adamW, foldIn, train, uniformFloat64, type ParamTree } from '@gen/core';
+import { Rng, adamW, foldIn, uniformFloat64, type ParamTree } from '@gen/core';
 import { loadFirstNames } from '@gen/datasets';
 import { CharTokenizer, Gpt, gptForward, lmBatches, pickToken, samplingDistribution } from '@gen/lm';
 import type { SampleView, StartOptions } from '../../protocol.js';
-import { ENDLESS, restoreTrainCheckpoint, saveTrainCheckpoint, type ModelAdapter, type ModelFactory } from '../model.js';
+import { restoreTrainCheckpoint, saveTrainCheckpoint, trainUntilStopped, type ModelAdapter, type ModelFactory } from '../model.js';
 
 const CONTEXT = 16;
 // Small enough to train at a few steps per second on WebGPU's software adapter (SwiftShader) in CI.
@@ -66,18 +66,8 @@ async function build(seed: number, checkpoint?: Uint8Array): Promise<ModelAdapte
     get step() {
       return optimizer.stepCount;
     },
-    async train(signal, onStep) {
-      await train({
-        optimizer,
-        seed: rng,
-        steps: ENDLESS,
-        signal,
-        progress: false,
-        data,
-        lossFn: (batch, _step, key) => gpt.loss(batch, { training: true, key }),
-        onStep: (m) => onStep(m.step + 1, m.loss),
-      });
-    },
+    train: (signal, onStep) =>
+      trainUntilStopped({ optimizer, rng, data, lossFn: (batch, _step, key) => gpt.loss(batch, { training: true, key }) }, signal, onStep),
     async samples(signal): Promise<SampleView> {
       return { kind: 'text', lines: await sampleNames(gpt, tok, NUM_SAMPLES, 5, signal) };
     },

@@ -4,10 +4,10 @@
 // is small (2 hidden layers of 64) so that it also trains at a few steps per second on WebGPU's
 // software adapter (SwiftShader) in CI.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, adam, foldIn, synthetic2d, train } from '@gen/core';
+import { Rng, adam, foldIn, synthetic2d } from '@gen/core';
 import { DDIMScheduler, DDPMScheduler, MlpDenoiser, diffusionLoss, generate } from '@gen/diffusion';
 import type { Dataset2D, SampleView, StartOptions } from '../../protocol.js';
-import { ENDLESS, extentOf, restoreTrainCheckpoint, saveTrainCheckpoint, type ModelAdapter, type ModelFactory } from '../model.js';
+import { extentOf, restoreTrainCheckpoint, saveTrainCheckpoint, trainUntilStopped, type ModelAdapter, type ModelFactory } from '../model.js';
 
 const NUM_POINTS = 8192;
 const BATCH = 256;
@@ -39,20 +39,19 @@ async function build(settings: Settings, checkpoint?: Uint8Array): Promise<Model
     get step() {
       return optimizer.stepCount;
     },
-    async train(signal, onStep) {
-      await train({
-        optimizer,
-        seed: rng,
-        steps: ENDLESS,
+    train: (signal, onStep) =>
+      trainUntilStopped(
+        {
+          optimizer,
+          rng,
+          // Batch of step s: a window of the (already shuffled) points, a function of s alone.
+          data: (step) => tf.tidy(() => tf.slice(data, [(step * BATCH) % (NUM_POINTS - BATCH), 0], [BATCH, 2])),
+          lossFn: (x0, _step, key) =>
+            diffusionLoss({ model: model.denoiser, alphasCumprod: schedule.alphasCumprod, x0, key, predictionType: 'epsilon', minSnrGamma: 5 }),
+        },
         signal,
-        progress: false,
-        // Batch of step s: a window of the (already shuffled) points, a function of s alone.
-        data: (step) => tf.tidy(() => tf.slice(data, [(step * BATCH) % (NUM_POINTS - BATCH), 0], [BATCH, 2])),
-        lossFn: (x0, _step, key) =>
-          diffusionLoss({ model: model.denoiser, alphasCumprod: schedule.alphasCumprod, x0, key, predictionType: 'epsilon', minSnrGamma: 5 }),
-        onStep: (m) => onStep(m.step + 1, m.loss),
-      });
-    },
+        onStep,
+      ),
     async samples(signal): Promise<SampleView> {
       const x = await generate({ model: model.denoiser, scheduler: sampler, numInferenceSteps: SAMPLING_STEPS, shape: [NUM_SAMPLES, 2], seed: foldIn(seed, 3), signal });
       const values = (await x.data()) as Float32Array; // [NUM_SAMPLES, 2]
