@@ -115,7 +115,7 @@ function machine(): string {
 /**
  * ", family F model M, AVX-512" from /proc/cpuinfo where it exists: virtual machines often name the
  * CPU only "AMD EPYC", and the peers' speed depends on the generation (Debian's OpenBLAS 0.3.21 and
- * PyTorch 1.13's oneDNN predate the newest cores and fall back to older kernels on them).
+ * PyTorch 1.13's oneDNN predate the newest cores and may use generic kernels on them).
  */
 function cpuGeneration(): string {
   try {
