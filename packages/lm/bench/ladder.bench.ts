@@ -27,7 +27,16 @@ const bpc = async (lm: LanguageModel) => -(await lm.logProb(evalIds)) / evalIds.
 const sample = (lm: LanguageModel) => generate(lm, 'Call me ', { maxTokens: 200, temperature: 0.8, seed: 0, stopAtEos: false });
 const rows: BenchRow[] = [];
 const samples: Record<string, string> = {};
-const row = (name: string, value: number, note: string) => rows.push({ name, ours: value, peer: null, peerName: '-', unit: 'bits/char', lowerIsBetter: true, note });
+const row = (name: string, value: number, note: string): BenchRow => {
+  const r: BenchRow = { name, ours: value, peer: null, peerName: '-', unit: 'bits/char', lowerIsBetter: true, note };
+  rows.push(r);
+  return r;
+};
+/** The model's sample, kept (shortened) in its row's note so the table shows it. */
+async function withSample(r: BenchRow, key: string, lm: LanguageModel): Promise<void> {
+  samples[key] = await sample(lm);
+  r.note = `${r.note}; sample after "Call me " (temperature 0.8, seed 0): ${JSON.stringify(samples[key].slice(0, 120))}`;
+}
 console.log(`backend ${backend}; train ${trainIds.length} chars, validation ${evalIds.length} chars, vocab ${tok.vocabSize}, budget ${minutes} min per neural model`);
 
 const ngramBpc: Record<string, number> = {};
@@ -36,8 +45,8 @@ for (const order of [2, 5]) {
   const lm = NgramModel.fit([trainIds], { order, vocabSize: tok.vocabSize, bosId: 0, eosId: 1 }, tok);
   const fitS = (performance.now() - t0) / 1000;
   ngramBpc[`${order}-gram KN`] = await bpc(lm);
-  row(`${order === 2 ? 'bigram' : '5-gram'} (modified Kneser-Ney)`, ngramBpc[`${order}-gram KN`], `counted in ${fitS.toFixed(1)} s`);
-  samples[`${order}-gram`] = await sample(lm);
+  const r = row(`${order === 2 ? 'bigram' : '5-gram'} (modified Kneser-Ney)`, ngramBpc[`${order}-gram KN`], `counted in ${fitS.toFixed(1)} s`);
+  await withSample(r, `${order}-gram`, lm);
   lm.dispose();
 }
 
@@ -85,8 +94,8 @@ async function trainFor(name: string, lm: Gpt | RnnLm, optimizer: ReturnType<typ
   const lstm = RnnLm.create(tok, { cell: 'lstm', embeddingDim: 32, hiddenSize: 128 }, 0);
   const optimizer = adam(lstm.params as never, { lr: 3e-3 });
   const { steps, seconds, curve } = await trainFor('lstm', lstm, optimizer, 64, 16);
-  row('LSTM (1 layer, 128 hidden, emb 32)', await bpc(lstm), `${steps} steps of 16x64 chars in ${seconds.toFixed(0)} s, Adam 3e-3${curve}`);
-  samples.lstm = await sample(lstm);
+  const r = row('LSTM (1 layer, 128 hidden, emb 32)', await bpc(lstm), `${steps} steps of 16x64 chars in ${seconds.toFixed(0)} s, Adam 3e-3${curve}`);
+  await withSample(r, 'lstm', lstm);
   optimizer.dispose();
   lstm.dispose();
 }
@@ -94,8 +103,8 @@ async function trainFor(name: string, lm: Gpt | RnnLm, optimizer: ReturnType<typ
   const gpt = Gpt.create(tok, { contextLength: 64, numLayers: 2, numHeads: 4, dModel: 64, dropout: 0 }, 0);
   const optimizer = adamW(gpt.params as never, { lr: 1e-3, weightDecay: 0.01 });
   const { steps, seconds, curve } = await trainFor('gpt', gpt, optimizer, 64, 16);
-  row('GPT (2 layers, 4 heads, d64, context 64, learned positions, tied)', await bpc(gpt), `${steps} steps of 16x64 chars in ${seconds.toFixed(0)} s, AdamW 1e-3${curve}`);
-  samples.transformer = await sample(gpt);
+  const r = row('GPT (2 layers, 4 heads, d64, context 64, learned positions, tied)', await bpc(gpt), `${steps} steps of 16x64 chars in ${seconds.toFixed(0)} s, AdamW 1e-3${curve}`);
+  await withSample(r, 'transformer', gpt);
   optimizer.dispose();
   gpt.dispose();
 }
