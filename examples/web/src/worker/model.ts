@@ -9,6 +9,7 @@ import {
   loadCheckpoint,
   readSafetensorsHeader,
   saveCheckpoint,
+  synthetic2d,
   train,
   unflattenParams,
   type JsonValue,
@@ -16,7 +17,7 @@ import {
   type ParamTree,
   type TrainOptions,
 } from '@gen/core';
-import type { ModelName, SampleView, StartOptions } from '../protocol.js';
+import type { Dataset2D, ModelName, SampleView, StartOptions } from '../protocol.js';
 
 /** A trainable model behind one small interface (one file per model under ./models). */
 export interface ModelAdapter {
@@ -106,6 +107,21 @@ export function restoreTrainCheckpoint(bytes: Uint8Array, optimizer: Optimizer):
 }
 
 /** Half-width of a square that holds `points` ([n, 2]) with a margin, for drawing. */
+/** Settings of the 2-D models (diffusion, GMM): the toy data set and the seed of everything random. */
+export interface Settings2D {
+  dataset: Dataset2D;
+  seed: number;
+}
+
+/** Points in the training set of a 2-D model. */
+export const NUM_POINTS_2D = 8192;
+
+/** A 2-D model's training points, the half-width of the drawn square, and the 2000 points drawn behind its samples. */
+export function toyPoints({ dataset, seed }: Settings2D): { points: Float32Array; extent: number; shown: Float32Array } {
+  const { x } = synthetic2d(dataset, { n: NUM_POINTS_2D, seed });
+  return { points: x, extent: extentOf(x), shown: x.slice(0, 2 * 2000) };
+}
+
 export function extentOf(points: Float32Array): number {
   let max = 0;
   for (const v of points) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));

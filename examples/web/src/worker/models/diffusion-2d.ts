@@ -4,29 +4,21 @@
 // is small (2 hidden layers of 64) so that it also trains at a few steps per second on WebGPU's
 // software adapter (SwiftShader) in CI.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, adam, foldIn, synthetic2d } from '@gen/core';
+import { Rng, adam, foldIn } from '@gen/core';
 import { DDIMScheduler, DDPMScheduler, MlpDenoiser, diffusionLoss, generate } from '@gen/diffusion';
-import type { Dataset2D, SampleView, StartOptions } from '../../protocol.js';
-import { extentOf, restoreTrainCheckpoint, saveTrainCheckpoint, trainUntilStopped, type ModelAdapter, type ModelFactory } from '../model.js';
+import type { SampleView, StartOptions } from '../../protocol.js';
+import { NUM_POINTS_2D as NUM_POINTS, restoreTrainCheckpoint, saveTrainCheckpoint, toyPoints, trainUntilStopped, type ModelAdapter, type ModelFactory, type Settings2D as Settings } from '../model.js';
 
-const NUM_POINTS = 8192;
 const BATCH = 256;
 const NUM_SAMPLES = 500;
 const SAMPLING_STEPS = 20;
 
-interface Settings {
-  dataset: Dataset2D;
-  seed: number;
-}
-
 async function build(settings: Settings, checkpoint?: Uint8Array): Promise<ModelAdapter> {
   const { dataset, seed } = settings;
-  const points = synthetic2d(dataset, { n: NUM_POINTS, seed });
-  const data = tf.tensor2d(points.x, [points.n, 2]); // [n, 2]
+  const { points, extent, shown } = toyPoints(settings);
+  const data = tf.tensor2d(points, [NUM_POINTS, 2]);
   // One training schedule (linear betas, T = 1000); DDIM samples from the same alphas.
   const schedule = new DDPMScheduler({ predictionType: 'epsilon', timestepSpacing: 'trailing' });
-  const shown = points.x.slice(0, 2 * 2000); // the data drawn behind the samples
-  const extent = extentOf(points.x);
   // x0 estimates clipped to the drawn square: an untrained denoiser's would land far outside it.
   const sampler = new DDIMScheduler({ ...schedule.config, clipSample: true, clipSampleRange: extent });
   const model = MlpDenoiser.create(foldIn(seed, 1), { dataDim: 2, hidden: 64, depth: 2 });

@@ -5,20 +5,14 @@
 // Checkpoints hold the fitted weights, means and precisions as exact float64 JSON, plus the step.
 // Online EM's running statistics are not public, so a loaded mixture rebuilds them with one EM
 // step over the whole data set, starting from the saved parameters.
-import { foldIn, permutation, synthetic2d, saveCheckpoint } from '@gen/core';
+import { foldIn, permutation, saveCheckpoint } from '@gen/core';
 import { GaussianMixture } from '@gen/gmm';
-import type { Dataset2D, SampleView, StartOptions } from '../../protocol.js';
-import { extentOf, type ModelAdapter, type ModelFactory } from '../model.js';
+import type { SampleView, StartOptions } from '../../protocol.js';
+import { NUM_POINTS_2D as NUM_POINTS, toyPoints, type ModelAdapter, type ModelFactory, type Settings2D as Settings } from '../model.js';
 
-const NUM_POINTS = 8192;
 const BATCH = 256;
 const NUM_COMPONENTS = 12;
 const NUM_SAMPLES = 1000;
-
-interface Settings {
-  dataset: Dataset2D;
-  seed: number;
-}
 
 interface Saved extends Settings {
   playground: 'gmm';
@@ -41,15 +35,13 @@ function gatherRows(x: Float32Array, order: Int32Array, start: number, batch: nu
 
 async function build(settings: Settings, saved?: Saved): Promise<ModelAdapter> {
   const { dataset, seed } = settings;
-  const points = synthetic2d(dataset, { n: NUM_POINTS, seed });
+  const { points, extent, shown } = toyPoints(settings);
   const common = { nComponents: NUM_COMPONENTS, covarianceType: 'full' as const, onCollapse: 'reinitialize' as const, seed };
   const gmm = saved
     ? new GaussianMixture({ ...common, weightsInit: saved.weights, meansInit: saved.means, precisionsInit: saved.precisions })
     : new GaussianMixture(common);
   let step = saved?.step ?? 0;
-  if (saved) await gmm.partialFit({ data: Float64Array.from(points.x), shape: [points.n, 2] }); // rebuild the online statistics
-  const extent = extentOf(points.x);
-  const shown = points.x.slice(0, 2 * 2000);
+  if (saved) await gmm.partialFit({ data: Float64Array.from(points), shape: [NUM_POINTS, 2] }); // rebuild the online statistics
   const orderOfEpoch = (epoch: number) => permutation(foldIn(seed, 1000 + epoch), NUM_POINTS);
   let cached: { epoch: number; order: Int32Array } = { epoch: -1, order: new Int32Array(0) };
 
@@ -64,7 +56,7 @@ async function build(settings: Settings, saved?: Saved): Promise<ModelAdapter> {
         // Batch of step s: part of a per-epoch permutation of the points (a function of s alone).
         const epoch = Math.floor(step / perEpoch);
         if (cached.epoch !== epoch) cached = { epoch, order: orderOfEpoch(epoch) };
-        const batch = gatherRows(points.x, cached.order, (step % perEpoch) * BATCH, BATCH);
+        const batch = gatherRows(points, cached.order, (step % perEpoch) * BATCH, BATCH);
         const loss = step === 0 ? NaN : -(await gmm.score(batch)); // no model before the first batch
         await gmm.partialFit(batch);
         step += 1;
